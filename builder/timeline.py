@@ -118,6 +118,9 @@ def load_event(path: Path) -> dict:
         raise YamlError(str(path), 1, "empty file", "delete the file to delete the event")
     if not isinstance(data, dict):
         raise YamlError(str(path), 1, f"an event must be a mapping of fields, not a {type(data).__name__}")
+    for key in ("date", "end"):  # `date: 2025` is read as a number
+        if isinstance(data.get(key), int) and not isinstance(data.get(key), bool):
+            data[key] = str(data[key])
     return data
 
 

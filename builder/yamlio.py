@@ -16,7 +16,18 @@ from typing import Any
 import yaml
 
 # LibYAML's safe loader is about ten times faster than the pure-Python one.
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class SafeLoader(_BaseLoader):
+    """The safe loader, keeping dates as the strings editors wrote ("2025-05-16"),
+    so that an impossible date is reported by `check`, not a crash."""
+
+
+SafeLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
 SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 MAX_BYTES = 2 * 1024 * 1024  # no hand-edited event or registry comes near this

@@ -1,0 +1,67 @@
+"""Threads: a series of events of the same kind between the same actors (the
+2025 Trump–Putin calls), numbered in order so that a page can say "3rd call".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import model
+from .timeline import Registry
+
+MIN_EVENTS = 2  # a series needs at least two events
+MIN_ACTORS = 2  # "between" needs at least two parties
+
+
+@dataclass
+class Thread:
+    id: str
+    kind: str
+    actors: tuple[str, ...]  # actor ids (or names when not in the registry)
+    title: str
+    events: list[dict] = field(default_factory=list)  # chronological
+
+    def position(self, event_id: str) -> int:
+        """1-based place of the event in the series."""
+        for n, event in enumerate(self.events, 1):
+            if event["id"] == event_id:
+                return n
+        raise KeyError(event_id)
+
+
+def short_name(registry: Registry, ident: str) -> str:
+    """'Donald Trump' -> 'Trump' for people; organisations keep their full name."""
+    entry = registry.entries.get(ident)
+    name = entry.get("name", ident) if entry else ident
+    if entry and entry.get("kind", "person") == "person" and " " in name.strip():
+        return name.strip().split()[-1]
+    return name
+
+
+def plural(kind: str) -> str:
+    return kind if kind.endswith("s") else kind + "s"
+
+
+def find_threads(events: list[dict], actors: Registry) -> list[Thread]:
+    """Every thread in ``events`` (already chronological), ordered by its first event."""
+    groups: dict[tuple, list[dict]] = {}
+    for event in events:
+        kind = str(event.get("kind") or "")
+        names = [str(a) for a in event.get("actors") or []]
+        ids = tuple(sorted({actors.resolve(a) or a for a in names}))
+        if not kind or len(ids) < MIN_ACTORS:
+            continue
+        groups.setdefault((kind, ids), []).append(event)
+    threads, taken = [], set()
+    for (kind, ids), members in groups.items():
+        if len(members) < MIN_EVENTS:
+            continue
+        shorts = [short_name(actors, i) for i in ids]
+        ident = model.slugify(f"{kind} {' '.join(shorts)}", words=12)
+        base, n = ident, 2
+        while ident in taken:
+            ident, n = f"{base}-{n}", n + 1
+        taken.add(ident)
+        threads.append(Thread(id=ident, kind=kind, actors=ids, title=f"{'–'.join(shorts)} {plural(kind)}",
+                              events=sorted(members, key=model.sort_key)))
+    threads.sort(key=lambda t: (model.sort_key(t.events[0]), t.id))
+    return threads
