@@ -1,0 +1,265 @@
+"""The tagger's knowledge, loaded: builder/data/timex.yaml validated and compiled.
+
+`load_rules()` reads the YAML once, checks it (collecting every problem), expands
+the {PLACEHOLDERS} of each rule pattern from the vocabulary and compiles:
+
+* one combined regex, an alternation of every rule in file order, so that the
+  text is scanned once and at each position the first rule that matches wins;
+* each rule on its own, to retry a position when a rule's context check fails;
+* the blocked patterns and the tense cues.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA_PATH = Path(__file__).parent / "data" / "timex.yaml"
+
+TYPES = ("DATE", "TIME", "DURATION", "SET")
+# Characters that may not touch a time expression on its left or right.
+LEFT_GUARD = r"(?<![\w$£€#@/])"
+RIGHT_GUARD = r"(?![\w@])"
+
+
+class TimexDataError(ValueError):
+    """builder/data/timex.yaml is malformed; the message lists every problem."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    type: str
+    resolve: str
+    pattern: str               # the expanded pattern, guards included
+    regex: re.Pattern          # compiled on its own, for retries
+    groups: tuple              # (name in the combined regex, short name)
+    anaphoric: bool = False    # needs earlier dates of the text (a "reference day")
+    left: re.Pattern | None = None   # must match the text just before the expression
+    right: re.Pattern | None = None  # must match the text just after it
+    examples: tuple = ()
+
+
+@dataclass
+class Knowledge:
+    vocab: dict
+    rules: list
+    combined: re.Pattern
+    blocked: re.Pattern | None
+    cues: re.Pattern
+    negatives: list = field(default_factory=list)
+    blocked_examples: list = field(default_factory=list)
+    months: dict = field(default_factory=dict)        # lower-case name/abbreviation -> 1..12
+    weekdays: dict = field(default_factory=dict)      # lower-case name/abbreviation -> 1..7 (ISO)
+    number_words: dict = field(default_factory=dict)  # lower-case word -> number
+    unit_codes: dict = field(default_factory=dict)    # lower-case unit form -> code
+    mods: dict = field(default_factory=dict)          # normalised modifier -> TIMEX3 mod
+    duration_mods: dict = field(default_factory=dict)
+    shifts: dict = field(default_factory=dict)
+    fixed: dict = field(default_factory=dict)         # refs and frequencies: phrase -> value
+    holidays: dict = field(default_factory=dict)      # lower-case name -> (month, day)
+    year_blocked_after: re.Pattern | None = None
+    year_blocked_before: re.Pattern | None = None
+    month_cue: re.Pattern | None = None
+
+
+def norm(phrase: str) -> str:
+    """Lower case, single spaces, curly apostrophes made straight: the key of every table."""
+    return " ".join(phrase.replace("’", "'").lower().split())
+
+
+def _alt(words, proper: bool = False) -> str:
+    """A regex alternation of ``words``, longest first; spaces match any whitespace.
+
+    ``proper`` names (months, weekdays) match only Capitalised or UPPER case."""
+    forms = []
+    for w in sorted(set(map(str, words)), key=lambda s: (-len(s), s)):
+        if proper:
+            forms.extend(dict.fromkeys([w[:1].upper() + w[1:], w.upper()]))
+        else:
+            forms.append(w)
+    body = "|".join(re.escape(f).replace(r"\ ", r"\s+").replace("'", "['’]") for f in forms)
+    return f"(?-i:{body})" if proper else f"(?:{body})"
+
+
+def _placeholders(v: dict) -> dict[str, str]:
+    words = v["number_words"]
+    units = [f for u in v["units"].values() for f in u["forms"]]
+    singular = [u["forms"][0] for u in v["units"].values()]
+    tens = [w for w, n in words.items() if n in (20, 30, 40, 50, 60, 70, 80, 90)]
+    ones = [w for w, n in words.items() if isinstance(n, int) and 1 <= n <= 9 and w.isalpha() and len(w) > 2]
+    compound = f"{_alt(tens)}[-\\s]{_alt(ones)}"
+    number = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?![\d,.]\d)|{compound}|{_alt(words)})"
+    month_all = list(v["months"]) + list(v["month_abbreviations"])
+    weekday = _alt(v["weekdays"], proper=True)
+    return {
+        "MONTH_FULL": _alt(v["months"], proper=True),
+        "MONTH": rf"(?:{_alt(v['month_abbreviations'], proper=True)}\.?|{_alt(v['months'], proper=True)})"
+        if month_all else "(?!)",
+        "WEEKDAY": weekday,
+        "WEEKDAY_PREFIX": rf"(?:{weekday}|{_alt(v['weekday_abbreviations'], proper=True)}\.?),?\s+",
+        "DAY": r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d)",
+        "YEAR": r"(?<![\d,.])(?:1\d|20)\d\d(?!\d|[,.]\d)",
+        "NUM": number,
+        "VAGUE": _alt(v["vague_numbers"]),
+        "UNIT": _alt(units),
+        "UNIT_SINGULAR": _alt(singular),
+        "UNIT_ADJ": _alt(v["unit_adjectives"]),
+        "SEASON": _alt(v["seasons"]),
+        "PART": _alt(v["parts_of_day"]),
+        "ORD": _alt(v["ordinals"]),
+        "MOD": _alt(v["mods"]),
+        "DMOD": _alt(v["duration_mods"]),
+        "SHIFT": _alt(v["shifts"]),
+        "RELDAY": _alt(v["relative_days"]),
+        "REF": _alt(v["refs"]),
+        "FREQ": _alt(v["frequencies"]),
+        "HOLIDAY": _alt(v["holidays"], proper=True),
+        "TZ": _alt(v["time_zones"]),
+    }
+
+
+_REQUIRED_VOCAB = {
+    "months": dict, "month_abbreviations": dict, "month_needs_cue": list, "month_cues": list,
+    "weekdays": dict, "weekday_abbreviations": dict, "seasons": dict, "season_needs_cue": list,
+    "parts_of_day": dict, "number_words": dict, "vague_numbers": list, "ordinals": dict, "units": dict,
+    "unit_adjectives": list, "duration_mods": dict, "mods": dict, "relative_days": dict, "shifts": dict,
+    "refs": dict, "frequencies": dict, "holidays": dict, "time_zones": list, "utc_zones": list,
+    "future_cues": list, "past_cues": list, "year_blocked_after": list, "year_blocked_before": list,
+}
+_RESOLVERS = None  # filled by builder.timex_resolve at import (names are checked there)
+
+
+def _validate(data) -> list[str]:
+    problems = []
+    if not isinstance(data, dict):
+        return ["the file must be a mapping with vocab, rules, blocked, negatives"]
+    vocab = data.get("vocab")
+    if not isinstance(vocab, dict):
+        return ["vocab: missing or not a mapping"]
+    for key, kind in _REQUIRED_VOCAB.items():
+        if not isinstance(vocab.get(key), kind):
+            problems.append(f"vocab.{key}: missing or not a {kind.__name__}")
+    if problems:
+        return problems
+    for table, top in (("months", 12), ("month_abbreviations", 12), ("weekdays", 7), ("weekday_abbreviations", 7)):
+        for name, n in vocab[table].items():
+            if not isinstance(n, int) or not 1 <= n <= top:
+                problems.append(f"vocab.{table}.{name}: {n!r} is not in 1..{top}")
+    for name, unit in vocab["units"].items():
+        if not isinstance(unit, dict) or not isinstance(unit.get("code"), str) or not unit.get("forms"):
+            problems.append(f"vocab.units.{name}: needs a code and forms")
+    for name, md in vocab["holidays"].items():
+        if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", str(md)):
+            problems.append(f"vocab.holidays.{name}: {md!r} is not MM-DD")
+    rules = data.get("rules")
+    if not isinstance(rules, list) or not rules:
+        return problems + ["rules: missing or empty"]
+    seen = set()
+    for i, rule in enumerate(rules):
+        where = f"rules[{i}]"
+        if not isinstance(rule, dict):
+            problems.append(f"{where}: not a mapping")
+            continue
+        name = rule.get("name")
+        where = f"rules[{i}] ({name})"
+        if not name or name in seen:
+            problems.append(f"{where}: missing or repeated name")
+        seen.add(name)
+        if rule.get("type") not in TYPES:
+            problems.append(f"{where}: type must be one of {', '.join(TYPES)}")
+        if not isinstance(rule.get("pattern"), str):
+            problems.append(f"{where}: pattern missing")
+        if not isinstance(rule.get("resolve"), str):
+            problems.append(f"{where}: resolve missing")
+        examples = rule.get("examples")
+        if not isinstance(examples, list) or not examples:
+            problems.append(f"{where}: every rule needs examples")
+            continue
+        for j, ex in enumerate(examples):
+            if not isinstance(ex, dict) or not {"text", "timex", "value"} <= set(ex) or "anchor" not in ex:
+                problems.append(f"{where}.examples[{j}]: needs text, anchor, timex, value")
+            elif str(ex["timex"]) not in str(ex["text"]):
+                problems.append(f"{where}.examples[{j}]: timex {ex['timex']!r} is not in the text")
+    for i, b in enumerate(data.get("blocked") or []):
+        if not isinstance(b, dict) or not isinstance(b.get("pattern"), str) or not b.get("examples"):
+            problems.append(f"blocked[{i}]: needs a pattern and examples")
+    return problems
+
+
+def _compile(pattern: str, where: str, problems: list) -> re.Pattern | None:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as err:
+        problems.append(f"{where}: bad regex ({err})")
+        return None
+
+
+def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
+    """Validate ``data`` (the parsed YAML) and compile it; raise TimexDataError listing all problems."""
+    problems = _validate(data)
+    if problems:
+        raise TimexDataError("; ".join(problems))
+    v = data["vocab"]
+    ph = _placeholders(v)
+    rules, parts = [], []
+    for i, r in enumerate(data["rules"]):
+        where = f"rules[{i}] ({r['name']})"
+        if resolvers is not None and r["resolve"] not in resolvers:
+            problems.append(f"{where}: unknown resolver {r['resolve']!r}")
+        try:
+            body = re.sub(r"\{([A-Z_]+)\}", lambda m: ph[m.group(1)], r["pattern"])
+        except KeyError as err:
+            problems.append(f"{where}: unknown placeholder {err}")
+            continue
+        pattern = f"{LEFT_GUARD}(?:{body}){RIGHT_GUARD}"
+        regex = _compile(pattern, where, problems)
+        left = _compile(r["left"], f"{where}.left", problems) if r.get("left") else None
+        right = _compile(r["right"], f"{where}.right", problems) if r.get("right") else None
+        if regex is None:
+            continue
+        prefix = f"r{i}_"
+        groups = tuple((prefix + g, g) for g in regex.groupindex)
+        renamed = re.sub(r"\(\?P<(\w+)>", lambda m: f"(?P<{prefix}{m.group(1)}>", pattern)
+        parts.append(f"(?P<r{i}>{renamed})")
+        rules.append(Rule(name=r["name"], type=r["type"], resolve=r["resolve"], pattern=pattern, regex=regex,
+                          groups=groups, anaphoric=bool(r.get("anaphoric")), left=left, right=right,
+                          examples=tuple(r["examples"])))
+    blocked_src = [b["pattern"] for b in data.get("blocked") or []]
+    blocked = _compile("|".join(f"(?:{p})" for p in blocked_src), "blocked", problems) if blocked_src else None
+    future = _alt(v["future_cues"])
+    past = _alt(v["past_cues"])
+    cues = _compile(rf"\b(?:(?P<future>{future})|(?P<past>{past}|\w{{3,}}ed))\b", "cues", problems)
+    after = _compile(rf"^\s*(?:{_alt(v['year_blocked_after'])})", "year_blocked_after", problems)
+    before = _compile(rf"(?:^|[\s(])(?:{_alt(v['year_blocked_before'])})\s*$", "year_blocked_before", problems)
+    month_cue = _compile(rf"\b(?:{_alt(v['month_cues'])})\s+$", "month_cues", problems)
+    combined = _compile("|".join(parts), "combined", problems)
+    if problems:
+        raise TimexDataError("; ".join(problems))
+    k = Knowledge(vocab=v, rules=rules, combined=combined, blocked=blocked, cues=cues,
+                  negatives=list(data.get("negatives") or []),
+                  blocked_examples=[(b["pattern"], b["examples"]) for b in data.get("blocked") or []],
+                  year_blocked_after=after, year_blocked_before=before, month_cue=month_cue)
+    k.months = {norm(n): m for n, m in {**v["months"], **v["month_abbreviations"]}.items()}
+    k.weekdays = {norm(n): d for n, d in {**v["weekdays"], **v["weekday_abbreviations"]}.items()}
+    k.number_words = {norm(w): n for w, n in v["number_words"].items()}
+    k.unit_codes = {norm(f): u["code"] for u in v["units"].values() for f in u["forms"]}
+    k.mods = {norm(w): m for w, m in v["mods"].items()}
+    k.duration_mods = {norm(w): m for w, m in v["duration_mods"].items()}
+    k.shifts = {norm(w): n for w, n in v["shifts"].items()}
+    k.fixed = {norm(w): val for w, val in {**v["refs"], **v["frequencies"]}.items()}
+    k.holidays = {norm(n): tuple(int(x) for x in str(md).split("-")) for n, md in v["holidays"].items()}
+    return k
+
+
+@lru_cache(maxsize=None)
+def load_rules(path: Path = DATA_PATH) -> Knowledge:
+    """The compiled knowledge of ``path`` (cached: read once per process)."""
+    from .timex_resolve import RESOLVERS
+
+    with open(path, encoding="utf-8") as f:
+        data = yaml.safe_load(f)
+    return build(data, set(RESOLVERS))
