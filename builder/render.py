@@ -211,7 +211,8 @@ def plain_text(text: str, limit: int | None = None) -> str:
     words = []
     for block in tokens:
         if block.type == "inline":
-            words.append("".join(c.content for c in block.children or [] if c.type in ("text", "code_inline")))
+            words.append("".join(" " if c.type in ("softbreak", "hardbreak") else c.content
+                                 for c in block.children or [] if c.type in ("text", "code_inline", "softbreak", "hardbreak")))
     out = " ".join(w for w in words if w).strip()
     if limit and len(out) > limit:
         out = out[: limit - 1].rsplit(" ", 1)[0] + "…"
@@ -231,7 +232,7 @@ def json_ld(data: dict) -> Markup:
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.ChainableUndefined)
     env.filters["span"] = lambda e: format_span(e.get("date", ""), e.get("end"))
     env.filters["month_name"] = month_name
     env.filters["ordinal"] = ordinal

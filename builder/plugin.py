@@ -1,0 +1,145 @@
+"""The one door to MkDocs: a plugin that hands the pages made by ``builder.pages``
+to MkDocs as in-memory files, points each event's "edit" link at its YAML file,
+publishes the exports and the widget, and watches the timeline under
+``mkdocs serve``. Everything else in the builder works without MkDocs.
+
+    plugins:
+      - search
+      - timeline:
+          timeline_dir: timeline
+          sources_dir: sources
+"""
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from . import export
+from .pages import Download, Page, build_site
+from .render import TEMPLATES
+from .timeline import load_timeline
+
+log = get_plugin_logger("timeline")
+EMBED_DIR = Path(__file__).parent / "embed"
+CSS = "assets/timeline-site.css"
+
+
+class TimelineConfig(Config):
+    timeline_dir = c.Type(str, default="timeline")
+    sources_dir = c.Type(str, default="sources")
+    embed_dir = c.Optional(c.Type(str))
+
+
+class TimelinePlugin(BasePlugin[TimelineConfig]):
+    def on_config(self, config):
+        base = Path(config.config_file_path or ".").resolve().parent
+        self.timeline_dir = (base / self.config.timeline_dir).resolve()
+        self.sources_dir = (base / self.config.sources_dir).resolve()
+        self.embed_dir = (base / self.config.embed_dir).resolve() if self.config.embed_dir else EMBED_DIR
+        self.repo_root = base
+        # Our template overrides (Atom link in <head>) come right after the user's custom_dir.
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES / "overrides"))
+        if CSS not in config.extra_css:
+            config.extra_css.append(CSS)
+        if config.nav is None:
+            docs = Path(config.docs_dir)
+            extra = sorted(p.relative_to(docs).as_posix() for p in docs.glob("*.md") if p.name != "index.md")
+            config.nav = [{"Home": "index.md"}, {"Archive": "archive/index.md"}, {"Threads": "threads/index.md"},
+                          {"Actors": "actors/index.md"}, {"Places": "places/index.md"}, {"Kinds": "kinds/index.md"},
+                          {"Tags": "tags/index.md"}, {"Sources": "sources/index.md"}, {"Data": "data/index.md"},
+                          {"How to edit": "edit/index.md"}] + extra
+        return config
+
+    def on_files(self, files: Files, *, config) -> Files:
+        timeline = load_timeline(self.timeline_dir)
+        site_url = config.site_url or ""
+        title = config.site_name
+        downloads = [
+            Download("events.json", "Events (JSON)", "application/json", export.events_json(timeline),
+                     "every published event with its sources; the format the widget and other tools read"),
+            Download("events.csv", "Events (CSV)", "text/csv", export.csv_export(timeline, site_url),
+                     "one row per event, for spreadsheets"),
+            Download("timeline.ics", "Calendar (iCalendar)", "text/calendar", export.ics(timeline, site_url, title),
+                     "subscribe in a calendar application"),
+            Download("feed.xml", "Feed (Atom)", "application/atom+xml", export.atom(timeline, site_url, title),
+                     f"the latest {export.FEED_SIZE} events, for feed readers"),
+            Download("timeline.json", "TimelineJS3 (JSON)", "application/json",
+                     export.timelinejs(timeline, site_url, title), "load it in Knight Lab's TimelineJS"),
+        ]
+        self.yearly = export.events_by_year(timeline)
+        widget = (self.embed_dir / "timeline.js").is_file()
+        site = build_site(timeline, site_name=title, description=config.site_description or "",
+                          site_url=site_url, widget=widget, downloads=downloads, edit_root=self.repo_root)
+        self.downloads = downloads
+        for problem in site.problems:
+            (log.warning if problem.level == "warning" else log.info)(str(problem))
+
+        self.pages: dict[str, Page] = {}
+        taken = set(files.src_uris)
+        docs_dir = Path(config.docs_dir).resolve()
+        for page in site.pages:
+            if page.src_uri in taken:
+                log.info(f"docs/{page.src_uri} replaces the generated page {page.url or 'home'}")
+                continue
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            file = File.generated(config, page.src_uri, content="", inclusion=inclusion)
+            if page.edit_path:
+                # Relative to docs/, so that repo_url + edit_uri + this resolves to the YAML file.
+                file.edit_uri = Path(os.path.relpath(Path(page.edit_path).resolve(), docs_dir)).as_posix()
+            files.append(file)
+            self.pages[page.src_uri] = page
+        files.append(File.generated(config, CSS, content=(TEMPLATES / "site.css").read_text(encoding="utf-8")))
+        self.add_widget(files, config)
+        return files
+
+    def add_widget(self, files: Files, config) -> None:
+        """Every file of the widget, verbatim, under embed/ (nothing when it is not there yet)."""
+        if not self.embed_dir.is_dir():
+            return
+        for path in sorted(self.embed_dir.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                uri = "embed/" + path.relative_to(self.embed_dir).as_posix()
+                if uri in files.src_uris:
+                    files.remove(files.src_uris[uri])
+                file = File.generated(config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
+                file.dest_uri = uri  # copied as is, even embed/index.html
+                files.append(file)
+        # A docs page at embed/ (docs/embed.md) would overwrite the widget's index.html.
+        docs_page = files.src_uris.get("embed.md")
+        if docs_page is not None and "embed/index.html" in files.src_uris and config.use_directory_urls:
+            docs_page.dest_uri = "embed/about/index.html"
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        ours = self.pages.get(page.file.src_uri)
+        if ours is None:
+            return markdown
+        # MkDocs themes print page titles without escaping: hand them escaped text.
+        page.meta["title"] = html.escape(ours.title, quote=True)
+        if ours.description:
+            page.meta["description"] = html.escape(ours.description, quote=True)
+        if not ours.search:
+            page.meta["search"] = {"exclude": True}
+        return ""
+
+    def on_page_content(self, content, *, page, config, files):
+        ours = self.pages.get(page.file.src_uri)
+        return ours.html if ours is not None else content
+
+    def on_post_build(self, *, config) -> None:
+        site = Path(config.site_dir)
+        for download in self.downloads:
+            (site / download.name).write_text(download.text, encoding="utf-8", newline="")
+        for year, text in self.yearly.items():
+            (site / f"events-{year}.json").write_text(text, encoding="utf-8")
+
+    def on_serve(self, server, *, config, builder):
+        for folder in (self.timeline_dir, self.sources_dir, self.embed_dir):
+            if folder.exists():
+                server.watch(str(folder))
+        return server
