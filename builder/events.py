@@ -1,0 +1,470 @@
+"""Stage 4: dated sentences become event mentions.
+
+For each sentence of the story: tag its dates, find what happened (a trigger
+from ``data/events.yaml``), who (``timeline/actors.yaml`` and names the
+sentence introduces) and where, and keep the sentence as the quote. A sentence
+gives at most one mention: the (date, trigger) pair that belong together.
+Background facts ("served as ambassador from 2006 to 2009"), dates inside
+quoted speech and photo dates are left out; sentences that name a strong
+happening without a date become *undated* mentions, which may only join an
+event that another sentence dates.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .timeline import Registry, norm_name
+
+DATA_PATH = Path(__file__).parent / "data" / "events.yaml"
+UNDATED_WINDOW_DAYS = 31
+
+
+@dataclass
+class Mention:
+    source: str
+    quote: str
+    kind: str
+    date: str                   # ISO start at its precision ("" for undated)
+    end: str | None = None
+    precision: str = "day"      # day | week | month | year | none
+    certainty: str = "explicit"  # explicit | anchored | inferred | undated
+    window: tuple[str, str] | None = None  # for undated mentions: where the event may lie
+    actors: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    date_text: str = ""
+    resolved: str = ""
+    caption: bool = False
+    planned: bool = False
+    confidence: float = 0.5
+    title: str = ""
+    terms: frozenset = frozenset()
+    order: int = 0
+    proposals: dict = field(default_factory=dict)  # actor id -> entry the registry lacks
+
+    @property
+    def key(self) -> str:
+        text = " ".join(self.quote.split()).lower()
+        return f"{self.source}#{hashlib.sha1(f'{self.kind}|{text}'.encode()).hexdigest()[:10]}"
+
+
+# --- knowledge ---------------------------------------------------------------
+
+@dataclass
+class Kind:
+    name: str
+    weight: int
+    pattern: re.Pattern
+    title: str
+    title_one: str
+    title_none: str
+    object_nouns: tuple
+
+
+@dataclass
+class Knowledge:
+    kinds: dict[str, Kind]
+    background: re.Pattern
+    planned: re.Pattern
+    caption_actions: re.Pattern
+    person_title: re.Pattern
+    not_names: frozenset
+    raw: dict
+
+
+def _alternation(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+@lru_cache(maxsize=4)
+def knowledge(path: Path = DATA_PATH) -> Knowledge:
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    kinds = {}
+    for name, spec in data["kinds"].items():
+        if not spec.get("triggers") or "weight" not in spec or "title" not in spec:
+            raise ValueError(f"{path}: kind {name!r} needs triggers, weight and title")
+        try:
+            pattern = re.compile(r"(?<![\w-])(?:" + _alternation(spec["triggers"]) + r")(?![\w-])", re.I)
+        except re.error as err:
+            raise ValueError(f"{path}: kind {name!r}: bad trigger pattern: {err}") from None
+        kinds[name] = Kind(name, int(spec["weight"]), pattern, spec["title"], spec.get("title_one", spec["title"]),
+                           spec.get("title_none", name.capitalize()), tuple(spec.get("object_nouns", ())))
+    titles = sorted(data["person_titles"], key=len, reverse=True)
+    return Knowledge(
+        kinds=kinds,
+        background=re.compile(_alternation(data["background"]), re.I),
+        planned=re.compile(r"\b(?:" + _alternation(data["planned"]) + r")\b", re.I),
+        caption_actions=re.compile(r"\b(?:" + _alternation(data["caption_actions"]) + r")", re.I),
+        person_title=re.compile(r"(?:" + _alternation(titles) + r")\s+((?:[A-Z][\w'’.-]+\s?){1,3})"),
+        not_names=frozenset(data["not_names"]),
+        raw=data,
+    )
+
+
+# --- sentences -----------------------------------------------------------------
+
+_ABBREV = r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bGen)(?<!\bSen)(?<!\bRep)(?<!\bU\.S)(?<!\bU\.K)(?<!\bJan)(?<!\bFeb)(?<!\bMar)(?<!\bApr)(?<!\bAug)(?<!\bSept)(?<!\bSep)(?<!\bOct)(?<!\bNov)(?<!\bDec)(?<!\bNo)(?<!\b[A-Z])"
+_SENTENCE_END = re.compile(_ABBREV + r"""[.!?]["”’)]*\s+(?=["“‘(]?[A-Z0-9])""")
+
+
+def sentences(text: str) -> list[str]:
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append(text[start:m.end()].strip())
+        start = m.end()
+    if text[start:].strip():
+        out.append(text[start:].strip())
+    return out
+
+
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+
+
+def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _QUOTED.finditer(sentence)]
+
+
+# --- actors and places ---------------------------------------------------------
+
+@dataclass
+class Gazetteer:
+    """Finds registry names in text with one compiled pattern."""
+
+    registry: Registry
+    pattern: re.Pattern | None
+
+    @classmethod
+    def build(cls, registry: Registry) -> "Gazetteer":
+        names = {}
+        for ident, entry in registry.entries.items():
+            for name in [entry.get("name", "")] + list(entry.get("aliases") or []):
+                if name and len(name) > 1:
+                    names[name] = ident
+        if not names:
+            return cls(registry, None)
+        alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        return cls(registry, re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"))
+
+    def find(self, text: str) -> list[tuple[int, str]]:
+        """(position, registry id) of each name found, in order."""
+        if self.pattern is None:
+            return []
+        out = []
+        for m in self.pattern.finditer(text):
+            ident = self.registry.resolve(m.group(0))
+            if ident:
+                out.append((m.start(), ident))
+        return out
+
+
+def _proposed_people(sentence: str, kb: Knowledge, known: Gazetteer) -> list[tuple[int, str]]:
+    """Names that a title introduces ("Foreign Minister Jane Roe") and the registry lacks."""
+    out = []
+    for m in kb.person_title.finditer(sentence):
+        words = m.group(1).split()
+        while words and (words[-1].rstrip(".,") in kb.not_names or not words[-1][0].isupper()):
+            words.pop()
+        words = [w.rstrip(",.;:’'") for w in words]
+        name = " ".join(w for w in words if w)
+        if len(words) < 2 or any(w in kb.not_names for w in words) or known.registry.resolve(name):
+            continue
+        if known.find(name):
+            continue
+        out.append((m.start(1), name))
+    return out
+
+
+# --- dates -------------------------------------------------------------------
+
+def iso_span(value: str, end_value: str | None = None) -> tuple[str, str | None, str] | None:
+    """(start, end, precision) for a TIMEX3 DATE value, or None when it is not a
+    calendar date (PRESENT_REF, XXXX-...)."""
+    if not value or "X" in value or value.endswith("_REF"):
+        return None
+    value = value.split("T")[0]
+    m = re.fullmatch(r"(\d{4})-W(\d{2})", value)
+    if m:
+        try:
+            monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        except ValueError:
+            return None
+        return monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat(), "week"
+    m = re.fullmatch(r"(\d{4})-Q([1-4])", value)
+    if m:
+        q = int(m[2])
+        return f"{m[1]}-{3 * q - 2:02d}", f"{m[1]}-{3 * q:02d}", "month"
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value)
+    if not m:
+        return None
+    precision = "day" if m[3] else "month" if m[2] else "year"
+    end = None
+    if end_value:
+        span = iso_span(end_value)
+        if span and span[0] > value:
+            end = span[1] or span[0]
+    return value, end, precision
+
+
+# --- detection ---------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z][a-z'-]{3,}")
+_STOPWORDS = frozenset("""that this with from have been were their there which would about after before
+while where said says told also into than them they will over more most some such only other what when
+who whom whose being said reported according""".split())
+
+
+def content_terms(text: str) -> frozenset:
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS)
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+@dataclass
+class Context:
+    """What the detector knows of one article."""
+
+    source: str
+    anchor: dt.date | None
+    anchor_how: str              # stated | detected | inferred | none
+    actors: Gazetteer
+    places: Gazetteer
+    kb: Knowledge
+
+
+def detect(blocks, ctx: Context, tag) -> list[Mention]:
+    """Event mentions of one story. ``blocks`` have .text and .kind; ``tag`` is the
+    temporal tagger: tag(text, anchor) -> timexes."""
+    mentions: list[Mention] = []
+    previous_actors: list[str] = []
+    order = 0
+    for block in blocks:
+        if block.kind in ("headline", "aside"):
+            continue
+        caption = block.kind == "caption"
+        for sentence in sentences(block.text):
+            order += 1
+            found = _mention(sentence, caption, ctx, tag, previous_actors, order)
+            actors_here = [i for _, i in ctx.actors.find(sentence)]
+            if actors_here:
+                previous_actors = actors_here
+            if found:
+                mentions.append(found)
+    return mentions
+
+
+def _mention(sentence: str, caption: bool, ctx: Context, tag, previous_actors, order) -> Mention | None:
+    kb = ctx.kb
+    triggers = []
+    for kind in kb.kinds.values():
+        for m in kind.pattern.finditer(sentence):
+            triggers.append((m.start(), m.end(), kind))
+    if not triggers:
+        return None
+    quoted = _quoted_spans(sentence)
+    triggers = [t for t in triggers if not _inside(t[0], quoted)] or []
+    if not triggers:
+        return None
+    try:
+        timexes = tag(sentence, ctx.anchor)
+    except Exception:  # the tagger promises not to raise; a sentence is not worth a crash
+        timexes = []
+    dated = []
+    for t in timexes:
+        if t.type not in ("DATE", "TIME") or _inside(t.start, quoted):
+            continue
+        span = iso_span(t.value, t.end_value)
+        if span is None:
+            continue
+        before = sentence[max(0, t.start - 60):t.end]
+        if kb.background.search(before):
+            continue
+        dated.append((t, span))
+
+    actor_hits = ctx.actors.find(sentence)
+    proposals = _proposed_people(sentence, kb, ctx.actors)
+    actors = _ordered([i for _, i in sorted(actor_hits + proposals)])
+    registry_names = [ctx.actors.registry.name(a) for a in actors]
+    places = _ordered([ctx.places.registry.name(i) for _, i in ctx.places.find(sentence)])
+
+    action = kb.caption_actions.search(sentence) if caption else None
+    if action:  # the photo shows this happening: its trigger names the kind
+        near = [t for t in triggers if t[0] < action.end() + 3 and t[1] > action.start() - 3]
+        triggers = near or triggers
+    if caption and not action:
+        # A photo date: the caption shows no happening, but may still refer to one.
+        if dated and triggers:
+            t, span = dated[-1]
+            return _undated(sentence, triggers, ctx, registry_names, places, order, proposals,
+                            anchor=dt.date.fromisoformat(span[0]) if span[2] == "day" else None)
+        return None
+    if not dated:
+        strong = [tr for tr in triggers if tr[2].weight >= 7]
+        if strong and len(actors) >= 1 and not kb.planned.search(sentence):
+            return _undated(sentence, strong, ctx, registry_names, places, order, proposals)
+        return None
+
+    # The (date, trigger) pair that belong together: specific triggers, close by.
+    best = None
+    for t, span in dated:
+        for start, end, kind in triggers:
+            gap = t.start - end if end <= t.start else start - t.end if start >= t.end else 0
+            words = len(sentence[min(end, t.end):max(start, t.start)].split()) if gap > 0 else 0
+            score = kind.weight - max(0, words - 2) - (0.5 if start > t.start else 0)
+            if t.future:
+                score -= 1
+            if best is None or score > best[0]:
+                best = (score, t, span, kind, start, end)
+    _, timex, (start_date, end_date, precision), kind, trig_start, trig_end = best
+
+    if not actors and previous_actors:
+        actors = list(previous_actors)
+        registry_names = [ctx.actors.registry.name(a) for a in actors]
+    planned = bool(timex.future or kb.planned.search(sentence[max(0, trig_start - 40):trig_end + 40]))
+    if timex.relative:
+        if ctx.anchor_how in ("stated", "detected"):
+            certainty, how = "anchored", f"relative to the publication date {ctx.anchor} ({ctx.anchor_how})"
+        else:
+            certainty, how = "inferred", f"relative to {ctx.anchor}, a publication date inferred from the text"
+    else:
+        certainty, how = "explicit", "written in full" if re.search(r"\d{4}", timex.text) else \
+            f"year from the publication date {ctx.anchor}"
+        if not re.search(r"\d{4}", timex.text) and ctx.anchor_how == "inferred":
+            certainty = "inferred"
+    if precision == "week":
+        how += "; a week"
+    confidence = {"explicit": 0.9, "anchored": 0.8, "inferred": 0.55}[certainty]
+    confidence *= 0.75 if caption else 1.0
+    confidence *= 0.85 if kind.weight <= 3 else 1.0
+    mention = Mention(
+        source=ctx.source, quote=sentence, kind=kind.name, date=start_date, end=end_date, precision=precision,
+        certainty=certainty, actors=registry_names, places=places, date_text=timex.text, resolved=how,
+        caption=caption, planned=planned, confidence=round(confidence, 2), terms=content_terms(sentence),
+        order=order, proposals={_slug(n): {"name": n, "kind": "person"} for _, n in proposals},
+    )
+    mention.title = make_title(mention, kind, sentence, trig_start, trig_end, kb, ctx)
+    return mention
+
+
+def _undated(sentence, triggers, ctx: Context, actors, places, order, proposals, anchor=None) -> Mention | None:
+    anchor = anchor or ctx.anchor
+    if anchor is None:
+        return None
+    start, end, kind = max(triggers, key=lambda tr: tr[2].weight)
+    window = ((anchor - dt.timedelta(days=UNDATED_WINDOW_DAYS)).isoformat(), anchor.isoformat())
+    mention = Mention(
+        source=ctx.source, quote=sentence, kind=kind.name, date="", precision="none", certainty="undated",
+        window=window, actors=actors, places=places, resolved=f"no date; before {anchor}",
+        confidence=0.4, terms=content_terms(sentence), order=order,
+        proposals={_slug(n): {"name": n, "kind": "person"} for _, n in proposals},
+    )
+    mention.title = make_title(mention, kind, sentence, start, end, ctx.kb, ctx)
+    return mention
+
+
+def _ordered(items):
+    seen, out = set(), []
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", norm_name(name)).strip("-")
+
+
+# --- titles ------------------------------------------------------------------
+
+_IRREGULAR = {"said": "says", "told": "tells", "wrote": "writes", "won": "wins", "withdrew": "withdraws",
+              "met": "meets", "flew to": "flies to", "struck": "strikes", "held talks": "holds talks",
+              "put forward": "puts forward", "according to": "reports"}
+
+
+def present(verb: str) -> str:
+    verb = verb.lower()
+    if verb in _IRREGULAR:
+        return _IRREGULAR[verb]
+    if verb.endswith("ied"):
+        return verb[:-3] + "ies"
+    if verb.endswith(("ssed", "shed", "ched", "xed", "zed")):
+        return verb[:-2] + "es"
+    if verb.endswith("ed"):
+        stem = verb[:-2] if not verb.endswith(("ated", "ined", "ised", "ized", "osed", "used", "rged", "aged",
+                                                "oved", "ived", "uded", "ared", "ored", "ured")) else verb[:-1]
+        return stem + "s"
+    return verb
+
+
+def short_name(name: str, registry: Registry) -> str:
+    """Titles use the shortest single-word alias of a person ("Trump")."""
+    ident = registry.resolve(name)
+    if not ident:
+        return name
+    entry = registry.entries[ident]
+    if entry.get("kind") == "person":
+        for alias in entry.get("aliases") or []:
+            if " " not in alias and "." not in alias and len(alias) > 2 and alias[0].isupper():
+                return alias
+    return entry.get("name", name)
+
+
+def _join(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _clause(sentence: str, start: int, limit: int = 12) -> str:
+    """The words after position ``start`` up to the clause's end, at most ``limit``."""
+    rest = sentence[start:]
+    rest = re.sub(r"^\s*(?:,|that|on \w+day|\w+day)\s+", "", rest)
+    rest = re.split(r"[,;:.!?—–(]|\s-\s", rest, maxsplit=1)[0]
+    words = rest.split()[:limit]
+    while words and words[-1].lower() in {"the", "a", "an", "of", "to", "and", "in", "on", "for", "with", "as", "that", "by"}:
+        words.pop()
+    return " ".join(words).strip(" \"“”'")
+
+
+def make_title(mention: Mention, kind: Kind, sentence: str, trig_start: int, trig_end: int, kb, ctx: Context) -> str:
+    names = [short_name(a, ctx.actors.registry) for a in mention.actors]
+    people = [n for a, n in zip(mention.actors, names)
+              if (ctx.actors.registry.entries.get(ctx.actors.registry.resolve(a) or "", {}).get("kind", "person") == "person")]
+    who = people or names
+    place = f" in {mention.places[0]}" if mention.places else ""
+    obj = ""
+    if kind.object_nouns:
+        m = re.search(r"((?:[\w'’-]+\s){0,3}(?:" + "|".join(kind.object_nouns) + r"))\b", sentence, re.I)
+        if m:
+            words = [w for w in m.group(1).split() if w.lower() not in {"a", "an", "the", "signed", "new"}]
+            obj = " ".join(words)
+    verb = present(sentence[trig_start:trig_end].split()[0]) if sentence[trig_start:trig_end] else kind.name
+    clause = _clause(sentence, trig_end)
+    if not obj:
+        obj = clause
+    if len(who) >= 2:
+        template = kind.title
+    elif who:
+        template = kind.title_one
+    else:
+        template = kind.title_none
+    title = template.format(actors=_join(who[:3]), first=who[0] if who else "", rest=_join(who[1:3]),
+                            place=place, object=obj or kind.name, verb=verb)
+    if kind.name in ("call",):
+        hours = re.search(r"\b(\w+)-hour\b", sentence)
+        if hours and hours.group(1).lower() in {"one", "two", "three", "four", "1", "2", "3", "4"}:
+            title = title.replace("hold phone call", f"hold {hours.group(1).lower()}-hour phone call")
+    title = re.sub(r"\s+", " ", title).strip(" :")
+    if not title or title.startswith(":"):
+        title = _clause(sentence, 0, 14)
+    if mention.planned and not title.lower().startswith("planned"):
+        title = f"{title} (planned)"
+    return title[:1].upper() + title[1:]

@@ -1,0 +1,261 @@
+"""Stage 5: mentions of the same happening, from any number of articles, become
+one event citing every article.
+
+Mentions are blocked by date, so no two mentions far apart in time are ever
+compared: merging 100,000 mentions takes seconds. In order:
+
+1. mentions with a reliable day (written in full, or relative to a stated
+   publication date) group by day, kind and participants;
+2. coarser reliable mentions ("this week", "in February") join a day event
+   inside their span, or group among themselves;
+3. mentions dated against an inferred publication date join an event that
+   another article dates, up to three weeks away, when kind and participants
+   agree strongly: the explicit date wins;
+4. the same happening dated a day or two apart by different articles merges,
+   and the disagreement is recorded;
+5. undated mentions ("a two-hour call") join the latest matching event of the
+   month before their article's date, or are dropped.
+
+The result does not depend on the order the articles were read in.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .events import Mention
+from .store import Candidate
+from .timeline import norm_name
+
+CERTAINTY = {"explicit": 3, "anchored": 2, "inferred": 1, "undated": 0}
+PRECISION = {"day": 4, "week": 3, "month": 2, "year": 1, "none": 0}
+INFERRED_REACH_DAYS = 21
+DISAGREEMENT_REACH_DAYS = 2
+
+
+@dataclass
+class Cluster:
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def best(self) -> Mention:
+        return max(self.mentions, key=_date_rank)
+
+    @property
+    def start(self) -> dt.date:
+        return _day(self.best.date)
+
+    @property
+    def kind(self) -> str:
+        return self.best.kind
+
+    @property
+    def sources(self) -> set[str]:
+        return {m.source for m in self.mentions}
+
+    def actors(self) -> set[str]:
+        return set().union(*(_key_actors(m) for m in self.mentions))
+
+    def places(self) -> set[str]:
+        return {norm_name(p) for m in self.mentions for p in m.places}
+
+    def terms(self) -> frozenset:
+        return frozenset().union(*(m.terms for m in self.mentions))
+
+
+def _date_rank(m: Mention) -> tuple:
+    return (CERTAINTY[m.certainty], PRECISION[m.precision], not m.caption, m.date, m.source, m.order)
+
+
+def _day(iso: str) -> dt.date:
+    parts = [int(p) for p in iso.split("-")]
+    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def _span(m: Mention) -> tuple[dt.date, dt.date]:
+    start = _day(m.date)
+    if m.end:
+        end = _day(m.end)
+        if len(m.end) == 7:
+            end = _month_end(end)
+    elif m.precision == "month":
+        end = _month_end(start)
+    elif m.precision == "year":
+        end = dt.date(start.year, 12, 31)
+    else:
+        end = start
+    return start, max(start, end)
+
+
+def _month_end(day: dt.date) -> dt.date:
+    nxt = day.replace(day=28) + dt.timedelta(days=4)
+    return nxt - dt.timedelta(days=nxt.day)
+
+
+_PEOPLE_CACHE: dict = {}
+
+
+def _key_actors(m: Mention) -> set[str]:
+    return {norm_name(a) for a in m.actors}
+
+
+def _compatible(m: Mention, c: Cluster, strong: bool = False) -> bool:
+    if m.kind != c.kind:
+        return False
+    a, b = _key_actors(m), c.actors()
+    shared = a & b
+    if not a or not b:
+        if strong:
+            return False
+        return bool({norm_name(p) for p in m.places} & c.places()) or _term_overlap(m.terms, c.terms()) >= 0.25
+    if not shared:
+        return False
+    if strong:
+        enough = len(shared) >= 2 or (len(a) == 1 and len(shared) == 1)
+        return enough or bool({norm_name(p) for p in m.places} & c.places()) or _term_overlap(m.terms, c.terms()) >= 0.2
+    return a <= b or b <= a or len(shared) / len(a | b) >= 0.5
+
+
+def _term_overlap(a: frozenset, b: frozenset) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def merge(mentions: list[Mention]) -> list[Cluster]:
+    ordered = sorted(mentions, key=lambda m: (-CERTAINTY[m.certainty], -PRECISION[m.precision], m.date, m.source,
+                                              m.order, m.quote))
+    by_day: dict[dt.date, list[Cluster]] = defaultdict(list)
+    coarse: list[Cluster] = []
+    clusters: list[Cluster] = []
+
+    def new_cluster(m: Mention) -> Cluster:
+        c = Cluster([m])
+        clusters.append(c)
+        if m.precision == "day":
+            by_day[_day(m.date)].append(c)
+        else:
+            coarse.append(c)
+        return c
+
+    def near(start: dt.date, end: dt.date):
+        days = (end - start).days
+        if days > 400:  # a year or more: look at every day cluster in it, not every day
+            return [c for d, cs in sorted(by_day.items()) if start <= d <= end for c in cs]
+        return [c for i in range(days + 1) for c in by_day.get(start + dt.timedelta(days=i), [])]
+
+    for m in ordered:
+        if m.certainty == "undated":
+            continue
+        if m.certainty in ("explicit", "anchored"):
+            if m.precision == "day":
+                home = next((c for c in by_day[_day(m.date)] if _compatible(m, c)), None)
+            else:
+                start, end = _span(m)
+                home = next((c for c in near(start, end) if _compatible(m, c)), None) or \
+                    next((c for c in coarse if c.best.date == m.date and _compatible(m, c)), None)
+        else:  # dated against an inferred anchor: only a strong match elsewhere moves it
+            start, end = _span(m)
+            reach = dt.timedelta(days=INFERRED_REACH_DAYS)
+            options = [c for c in near(start - reach, end + reach)
+                       if c.best.certainty != "inferred" and _compatible(m, c, strong=True)]
+            options.sort(key=lambda c: (abs((c.start - start).days), c.best.date))
+            home = options[0] if options else next(
+                (c for c in by_day.get(start, []) if _compatible(m, c)), None)
+        if home is not None:
+            home.mentions.append(m)
+        else:
+            new_cluster(m)
+
+    # The same happening dated a day or two apart by different articles.
+    for day in sorted(by_day):
+        for c in list(by_day[day]):
+            if not c.mentions:
+                continue
+            for i in range(1, DISAGREEMENT_REACH_DAYS + 1):
+                for other in by_day.get(day + dt.timedelta(days=i), []):
+                    if other is c or not other.mentions or (c.sources & other.sources):
+                        continue
+                    if all(_compatible(m, c, strong=True) for m in other.mentions):
+                        c.mentions.extend(other.mentions)
+                        other.mentions = []
+
+    clusters = [c for c in clusters if c.mentions]
+    # Undated mentions join the latest matching event before their article's date.
+    for m in ordered:
+        if m.certainty != "undated" or not m.window:
+            continue
+        lo, hi = (dt.date.fromisoformat(d) for d in m.window)
+        options = [c for c in near(lo, hi) if c.mentions and _compatible(m, c, strong=True)]
+        if options:
+            max(options, key=lambda c: (c.start, c.best.date, sorted(c.sources))).mentions.append(m)
+    return sorted(clusters, key=lambda c: (c.best.date, c.best.title, c.best.source, c.best.order))
+
+
+def to_candidate(cluster: Cluster) -> Candidate:
+    best = cluster.best
+    dated = [m for m in cluster.mentions if m.certainty != "undated"]
+    titled = max(dated, key=lambda m: (len(m.actors) >= 2, CERTAINTY[m.certainty], not m.caption,
+                                       len(m.actors), m.confidence, m.source, -m.order))
+    per_source: dict[str, Mention] = {}
+    for m in sorted(cluster.mentions, key=lambda m: (m.source, m.order)):
+        current = per_source.get(m.source)
+        if current is None or _date_rank(m) > _date_rank(current):
+            per_source[m.source] = m
+    sources = []
+    for source in sorted(per_source):
+        m = per_source[source]
+        item = {"source": source, "quote": m.quote}
+        if m.date_text:
+            item["date_text"] = m.date_text
+        item["resolved"] = m.resolved if m.date == best.date or m.certainty == "undated" else \
+            f"{m.resolved}; gave {m.date}, another source dates it {best.date}"
+        if m.caption:
+            item["caption"] = True
+        sources.append(item)
+    actors = _rank([a for m in cluster.mentions for a in m.actors])
+    places = _rank([p for m in cluster.mentions for p in m.places])
+    review, disagreements = [], []
+    if best.certainty == "inferred":
+        review.append("date resolved against a publication date inferred from the text")
+    if all(m.caption for m in dated):
+        review.append("only found in a photo caption")
+    for m in dated:
+        if CERTAINTY[m.certainty] >= 2 and m.precision == "day" and m.date != best.date:
+            disagreements.append({"source": m.source, "date": m.date, "date_text": m.date_text})
+    if disagreements:
+        review.append("sources disagree on the date")
+        disagreements = sorted({(d["source"], d["date"], d["date_text"]) for d in disagreements})
+        disagreements = [{"source": s, "date": d, "date_text": t} for s, d, t in disagreements]
+    confidence = min(0.99, max(m.confidence for m in cluster.mentions) + 0.05 * (len(per_source) - 1))
+    summary_from = max((m for m in dated if not m.caption), default=titled,
+                       key=lambda m: (CERTAINTY[m.certainty], len(m.actors), -m.order))
+    end = best.end if best.end and best.end > best.date else None
+    return Candidate(
+        date=best.date, end=end, title=titled.title, kind=best.kind, summary=summary_from.quote,
+        actors=actors, places=places, planned=all(m.planned for m in dated), confidence=confidence,
+        review=review, disagreements=disagreements, sources=sources,
+        mentions=sorted({m.key for m in cluster.mentions}),
+    )
+
+
+def _rank(names: list[str]) -> list[str]:
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for i, name in enumerate(names):
+        counts[name] = counts.get(name, 0) + 1
+        first.setdefault(name, i)
+    return sorted(counts, key=lambda n: (-counts[n], first[n]))
+
+
+def matcher(candidate: Candidate, event: dict) -> bool:
+    """Whether a candidate no earlier run has seen is an event already in the
+    timeline (an editor's own, or one whose quotes changed): same day, same kind,
+    participants that agree."""
+    if str(event.get("date", "")) != candidate.date or (event.get("kind") or "") != candidate.kind:
+        return False
+    a = {norm_name(x) for x in candidate.actors}
+    b = {norm_name(x) for x in event.get("actors") or []}
+    if not a or not b:
+        return False
+    shared = a & b
+    return bool(shared) and (a <= b or b <= a or len(shared) / len(a | b) >= 0.5)

@@ -1,0 +1,107 @@
+"""Event detection: the knowledge file's own examples, and the distinctions an
+editor cares about (background, reports, captions, plans, quoted speech)."""
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from builder import events, timex
+from builder.timeline import Registry
+
+KB = events.knowledge()
+
+ACTORS = Registry({
+    "leader-a": {"name": "Anna Alpha", "kind": "person", "aliases": ["Alpha"]},
+    "leader-b": {"name": "Boris Beta", "kind": "person", "aliases": ["Beta"]},
+    "leader-c": {"name": "Clara Gamma", "kind": "person", "aliases": ["Gamma"]},
+    "north": {"name": "Northland", "kind": "government", "aliases": []},
+    "south": {"name": "Southland", "kind": "government", "aliases": []},
+})
+PLACES = Registry({"geneva": {"name": "Geneva", "aliases": []}})
+
+
+@dataclass
+class Block:
+    text: str
+    kind: str = "paragraph"
+    line: int = 0
+
+
+def detect(text, anchor=dt.date(2025, 5, 20), how="stated", kind="paragraph"):
+    ctx = events.Context(source="article", anchor=anchor, anchor_how=how, actors=events.Gazetteer.build(ACTORS),
+                         places=events.Gazetteer.build(PLACES), kb=KB)
+    return events.detect([Block(text, kind)], ctx, timex.tag)
+
+
+@pytest.mark.parametrize("kind,example", [(k, e) for k, spec in KB.raw["kinds"].items() for e in spec["examples"]])
+def test_every_kind_recognises_its_examples(kind, example):
+    assert KB.kinds[kind].pattern.search(example), f"{kind} trigger misses: {example}"
+
+
+@pytest.mark.parametrize("kind,example", [(k, e) for k, spec in KB.raw["kinds"].items() for e in spec.get("not") or []])
+def test_no_kind_fires_on_its_counter_examples(kind, example):
+    assert not KB.kinds[kind].pattern.search(example), f"{kind} trigger wrongly fires: {example}"
+
+
+def test_a_phone_call_on_monday_is_a_call_dated_the_day_before_a_tuesday_publication():
+    [m] = detect("Anna Alpha held a phone conversation with Boris Beta on Monday amid efforts to end the war.")
+    assert (m.kind, m.date, m.certainty) == ("call", "2025-05-19", "anchored")
+    assert set(m.actors) == {"Anna Alpha", "Boris Beta"}
+    assert "Alpha" in m.title and "Beta" in m.title
+
+
+def test_the_date_of_a_report_is_not_the_date_of_what_it_reports():
+    [m] = detect("Reuters, citing sources, reported on May 8 that Northland and Southland are exploring ways to restore gas flows.")
+    assert m.kind == "report" and m.date == "2025-05-08"
+
+
+def test_background_facts_are_not_events():
+    assert detect("Boris Beta, who served as ambassador to Northland from 2006 to 2009, said the talks would stall.") == []
+
+
+def test_a_date_inside_quoted_speech_does_not_date_the_event():
+    found = detect("“I would commend Anna Alpha for all she did today on that call,” the envoy told reporters.")
+    assert all(m.date != "2025-05-20" for m in found)
+
+
+def test_a_photo_date_alone_makes_no_event():
+    caption = "Anna Alpha in Geneva, February 17, 2025, and Boris Beta in Northland, February 18, 2025. (AP)"
+    assert detect(caption, kind="caption") == []
+
+
+def test_a_caption_that_shows_a_meeting_is_an_event_marked_as_caption():
+    [m] = detect("Anna Alpha, right, and Boris Beta greet each other prior to their talks in Geneva, April 25, 2025.",
+                 kind="caption")
+    assert m.date == "2025-04-25" and m.caption and m.kind == "meeting"
+
+
+def test_a_planned_event_is_kept_and_marked_planned():
+    [m] = detect("Anna Alpha will hold talks with Boris Beta in Geneva on May 27.")
+    assert m.planned and m.date == "2025-05-27"
+
+
+def test_a_sentence_without_a_date_may_only_join_others():
+    [m] = detect("Following a two-hour call with Boris Beta, Anna Alpha struck an optimistic tone.")
+    assert m.certainty == "undated" and m.window == ("2025-04-19", "2025-05-20")
+
+
+def test_a_sentence_without_actors_borrows_them_from_the_sentence_before():
+    found = detect("The Monday talk is the third Alpha-Beta phone call this year. The last conversation took place on March 18.")
+    march = [m for m in found if m.date == "2025-03-18"]
+    assert march and set(march[0].actors) == {"Anna Alpha", "Boris Beta"}
+
+
+def test_relative_dates_against_an_inferred_anchor_are_marked_inferred():
+    [m] = detect("Anna Alpha called Boris Beta for about an hour Wednesday.", anchor=dt.date(2025, 3, 20), how="inferred")
+    assert m.certainty == "inferred" and m.date == "2025-03-19"
+
+
+def test_people_introduced_by_a_title_are_proposed_as_actors():
+    [m] = detect("Foreign Minister Dora Delta met Anna Alpha in Geneva on Tuesday.")
+    assert "Dora Delta" in m.actors
+    assert m.proposals and list(m.proposals.values())[0]["name"] == "Dora Delta"
+
+
+def test_sentences_split_without_breaking_abbreviations():
+    text = "Mr. Alpha met U.S. officials on Feb. 28, 2025. Then he left."
+    assert events.sentences(text) == ["Mr. Alpha met U.S. officials on Feb. 28, 2025.", "Then he left."]
