@@ -50,11 +50,14 @@ class YamlError(Exception):
 
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
     """The file's text as UTF-8, or a YamlError naming the file and line."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise YamlError(str(path), 0, f"file is {size / 1e6:.1f} MB, more than the {max_bytes / 1e6:.0f} MB a timeline file may hold",
-                        "is this really an event? split it or remove it")
-    data = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise YamlError(str(path), 1, f"file is {size / 1e6:.1f} MB, more than the {max_bytes / 1e6:.0f} MB "
+                            "a timeline file may hold", "is this really an event? split it or remove it")
+        data = path.read_bytes()
+    except OSError as err:
+        raise YamlError(str(path), 0, f"cannot read the file: {err.strerror or err}") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -63,29 +66,57 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
                         "save the file as UTF-8") from None
 
 
-def _reject_duplicates(node: yaml.Node, path: str) -> None:
-    """PyYAML keeps the last of two equal keys silently; we refuse them."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, yaml.MappingNode):
-            seen: dict[str, int] = {}
-            for key, value in current.value:
-                if isinstance(key, yaml.ScalarNode):
-                    line = key.start_mark.line + 1
-                    if key.value in seen:
-                        raise YamlError(path, line, f"duplicate key {key.value!r} (first on line {seen[key.value]})",
-                                        "keep one of them")
-                    seen[key.value] = line
-                stack.append(value)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
+MAX_DEPTH = 40  # lists and mappings nested deeper than this are refused (LibYAML's composer would crash)
+
+_DUPLICATE_HINT = "keep one of them"
+_TAG_HINT = "only plain YAML is allowed: tags such as !!python/object are refused"
+_ALIAS_HINT = "write the value out in full; anchors (&name) and aliases (*name) are not used in timeline files"
+_PLAIN_SCALAR_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "merge")}
+
+
+class _Refused(yaml.constructor.ConstructorError):
+    """A construction problem with its own hint."""
+
+    def __init__(self, problem: str, mark, hint: str):
+        super().__init__(None, None, problem, mark)
+        self.hint = hint
+
+
+def _construct_mapping(self, node, deep=False):
+    """Mappings whose keys are always the text the editor wrote, never objects,
+    and in which a repeated key is an error (PyYAML silently keeps the last)."""
+    if not isinstance(node, yaml.MappingNode):
+        raise yaml.constructor.ConstructorError(None, None, f"expected a mapping, found {node.id}", node.start_mark)
+    self.flatten_mapping(node)
+    mapping: dict = {}
+    lines: dict = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _Refused("a key must be plain text, not a list or mapping", key_node.start_mark,
+                           "write `name: value` with a plain name")
+        if key_node.tag not in _PLAIN_SCALAR_TAGS:
+            raise _Refused(f"unsafe or unknown YAML tag {key_node.tag!r}", key_node.start_mark, _TAG_HINT)
+        key = key_node.value
+        if key in mapping:
+            raise _Refused(f"duplicate key {key!r} (first on line {lines[key]})", key_node.start_mark, _DUPLICATE_HINT)
+        lines[key] = key_node.start_mark.line + 1
+        mapping[key] = self.construct_object(value_node, deep=deep)
+    return mapping
+
+
+SafeLoader.construct_mapping = _construct_mapping
+# Only the JSON-like core: no !!binary (bytes), !!set, !!omap or !!pairs, which nothing
+# downstream can fingerprint or validate.
+SafeLoader.yaml_constructors = {
+    tag: fn for tag, fn in _BaseLoader.yaml_constructors.items()
+    if tag not in {"tag:yaml.org,2002:" + t for t in ("binary", "set", "omap", "pairs")}
+}
 
 
 def _plain(value: Any) -> Any:
-    """Dates that YAML parsed as date objects become ISO strings again."""
+    """Dates that YAML parsed as date objects (an explicit !!timestamp) become ISO strings again."""
     if isinstance(value, dict):
-        return {str(k) if isinstance(k, (dt.date, int, float, bool)) else k: _plain(v) for k, v in value.items()}
+        return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, dt.datetime):
@@ -95,28 +126,73 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def loads(text: str, path: str = "<string>") -> Any:
-    """Safe-load one YAML document; YamlError with the line on any problem."""
+def _line(mark) -> int:
+    return mark.line + 1 if mark is not None else 0
+
+
+def _screen(text: str, path: str) -> None:
+    """One cheap pass over the parser's events before anything is built: refuse
+    anchors and aliases (a few lines of them can expand to gigabytes, or loop) and
+    nesting deep enough to overflow the composer's stack."""
+    depth = 0
+    for event in yaml.parse(text, Loader=SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise YamlError(path, _line(event.start_mark), "YAML anchors and aliases (&name, *name) are not allowed",
+                            _ALIAS_HINT)
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlError(path, _line(event.start_mark), f"nested more than {MAX_DEPTH} levels deep",
+                                "an event is a flat mapping of fields; check the brackets and indentation")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def _syntax_error(err: yaml.MarkedYAMLError, path: str) -> YamlError:
+    mark = err.problem_mark or err.context_mark
+    problem = err.problem or err.context or "cannot read this"
+    if "another document" in problem:
+        return YamlError(path, _line(mark), "more than one YAML document (a second `---`)",
+                         "a timeline file holds one document: remove the `---` line or split the file")
+    return YamlError(path, _line(mark), f"YAML syntax: {problem}", "check indentation and quoting on that line")
+
+
+def compose(text: str, path: str = "<string>") -> yaml.Node | None:
+    """The YAML node tree of ``text`` (for line numbers), screened like ``loads``."""
     try:
-        node = yaml.compose(text, Loader=SafeLoader)
+        _screen(text, path)
+        return yaml.compose(text, Loader=SafeLoader)
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        raise YamlError(path, mark.line + 1 if mark else 0, f"YAML syntax: {err.problem or err.context}",
-                        "check indentation and quoting on that line") from None
-    except yaml.YAMLError as err:
+        raise _syntax_error(err, path) from None
+    except (yaml.YAMLError, ValueError, RecursionError) as err:
         raise YamlError(path, 0, f"YAML: {err}") from None
-    if node is None:
-        return None
-    _reject_duplicates(node, path)
+
+
+def loads(text: str, path: str = "<string>") -> Any:
+    """Safe-load one YAML document; YamlError with the line on any problem, never
+    another exception."""
     try:
-        data = yaml.load(text, Loader=SafeLoader)
+        _screen(text, path)
+        loader = SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = None if node is None else loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except _Refused as err:
+        raise YamlError(path, _line(err.problem_mark), err.problem, err.hint) from None
     except yaml.constructor.ConstructorError as err:
-        mark = err.problem_mark or err.context_mark
         problem = err.problem or "cannot construct value"
-        hint = "only plain YAML is allowed: tags such as !!python/object are refused"
-        raise YamlError(path, mark.line + 1 if mark else 0, f"unsafe or unknown YAML tag: {problem}", hint) from None
+        if "constructor for the tag" in problem:
+            problem = f"unsafe or unknown YAML tag {problem.rsplit(' ', 1)[-1]}"
+        raise YamlError(path, _line(err.problem_mark or err.context_mark), problem, _TAG_HINT) from None
+    except yaml.MarkedYAMLError as err:
+        raise _syntax_error(err, path) from None
     except yaml.YAMLError as err:
         raise YamlError(path, 0, f"YAML: {err}") from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as err:
+        # e.g. an integer of thousands of digits, or text that is not valid Unicode
+        raise YamlError(path, 0, f"cannot read a value: {err}", "check the file for stray characters") from None
     return _plain(data)
 
 
@@ -128,14 +204,14 @@ def line_of(text: str, keys: tuple) -> int:
     """The 1-based line of the value at ``keys`` (mapping keys and list indexes), or of
     the deepest part of it that exists; 1 when nothing matches."""
     try:
-        node = yaml.compose(text, Loader=SafeLoader)
-    except yaml.YAMLError:
+        node = compose(text)
+    except YamlError:
         return 1
     line = 1
     for key in keys:
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
-                if k.value == str(key):
+                if isinstance(k, yaml.ScalarNode) and k.value == str(key):
                     line = k.start_mark.line + 1
                     node = v
                     break
@@ -168,22 +244,33 @@ def dumps(data: Any, header: str = "") -> str:
     return header + body
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
 def write_atomic(path: Path, text: str) -> bool:
     """Write ``text`` to ``path`` via a temporary file and a rename, so that a crash
     leaves the old file or the new one, never a truncated one. Returns False and
-    writes nothing when the file already holds exactly this text."""
+    writes nothing (the file keeps its mtime) when it already holds exactly this text."""
     data = text.encode("utf-8")
     try:
         if path.read_bytes() == data:
             return False
+        mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
-        pass
+        mode = 0o666 & ~_UMASK  # what open() would give a new file; mkstemp's 0600 would not do
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
+            os.fchmod(f.fileno(), mode)
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
@@ -192,4 +279,19 @@ def write_atomic(path: Path, text: str) -> bool:
         except FileNotFoundError:
             pass
         raise
+    _fsync_dir(path.parent)
     return True
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every system allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
