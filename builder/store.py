@@ -15,18 +15,20 @@ The rules (README, "How re-runs treat your edits"):
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+import tempfile
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import yaml
 
 from . import model
-from .timeline import SCHEMA_HEADER, Timeline, load_timeline, norm_name
-from .yamlio import SafeLoader, YamlError, dumps, write_atomic
+from .timeline import SCHEMA_HEADER, Timeline, event_files, load_timeline, norm_name
+from .yamlio import YamlError, compose, dumps, loads, read_text, write_atomic
 
 STATE_FILE = ".builder-state.json"
 LOCK_FILE = ".timeline.lock"
@@ -96,33 +98,71 @@ class Lock:
     gone) is taken over."""
 
     def __init__(self, root: Path):
-        self.path = root / LOCK_FILE
+        self.root = Path(root)
+        self.path = self.root / LOCK_FILE
 
     def __enter__(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        for _ in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                pid = self._holder()
-                if pid and _alive(pid):
-                    raise RuntimeError(f"{self.path.parent}: another run (process {pid}) is updating this timeline; "
-                                       f"wait for it to finish (or delete {self.path} if that process is gone)") from None
-                self.path.unlink(missing_ok=True)  # stale: its process died
-                continue
+        self.root.mkdir(parents=True, exist_ok=True)
+        for _ in range(3):
+            if self._create():
+                return self
+            pid = self._holder()
+            if pid and _alive(pid):
+                raise RuntimeError(f"{self.root}: another run (process {pid}) is updating this timeline; "
+                                   f"wait for it to finish (or delete {self.path} if that process is gone)")
+            self._take_over_stale(pid)
+        raise RuntimeError(f"{self.root}: could not take the lock {self.path}; delete it if no run is going on")
+
+    def _create(self) -> bool:
+        """Create the lock file with our pid already in it (link is atomic), so no
+        other run ever sees an empty lock file and takes it for a stale one."""
+        fd, tmp = tempfile.mkstemp(prefix=f"{LOCK_FILE}.", dir=self.root)
+        try:
             with os.fdopen(fd, "w") as f:
-                f.write(str(os.getpid()))
-            return self
-        raise RuntimeError(f"{self.path}: could not take the lock")
+                f.write(f"{os.getpid()}\n")
+            try:
+                os.link(tmp, self.path)
+            except FileExistsError:
+                return False
+            except OSError:  # no hard links on this file system
+                try:
+                    fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+                except FileExistsError:
+                    return False
+                with os.fdopen(fd, "w") as f:
+                    f.write(f"{os.getpid()}\n")
+            return True
+        finally:
+            os.unlink(tmp)
 
     def _holder(self) -> int | None:
         try:
-            return int(self.path.read_text().strip() or 0)
+            return int(self.path.read_text().strip() or 0) or None
         except (OSError, ValueError):
             return None
 
+    def _take_over_stale(self, pid: int | None) -> None:
+        # Move it aside first: of two runs finding the same stale lock, only one
+        # rename succeeds, and a fresh lock that appeared meanwhile is put back.
+        aside = self.path.with_name(f"{LOCK_FILE}.stale.{os.getpid()}")
+        try:
+            os.rename(self.path, aside)
+        except FileNotFoundError:
+            return
+        try:
+            moved = int(aside.read_text().strip() or 0) or None
+        except (OSError, ValueError):
+            moved = None
+        if moved != pid and moved and _alive(moved):
+            try:
+                os.link(aside, self.path)
+            except FileExistsError:
+                pass
+        aside.unlink(missing_ok=True)
+
     def __exit__(self, *exc):
-        self.path.unlink(missing_ok=True)
+        if self._holder() == os.getpid():
+            self.path.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:
@@ -130,12 +170,19 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except (PermissionError, OverflowError):
         return True
     return True
 
 
 # --- state -----------------------------------------------------------------
+#
+# .builder-state.json, committed with the timeline:
+#   events:  id -> {date, fields: {field: fingerprint of what the builder last wrote},
+#                   mentions: [mention keys routed to it], sources: [keys of every source it ever got]}
+#   deleted: id -> the same record, for events an editor deleted (never re-created)
+#   merged:  id -> id of the event an editor merged it into
+#   pending: only while a run writes files (see Store._apply); its presence means a run was cut short
 
 def load_state(root: Path) -> dict:
     path = root / STATE_FILE
@@ -145,9 +192,12 @@ def load_state(root: Path) -> dict:
         data = {}
     except (OSError, ValueError) as err:
         raise RuntimeError(f"{path}: unreadable builder state ({err}); restore it from git") from None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k, {}), dict)
+                                             for k in ("events", "deleted", "merged", "pending")):
+        raise RuntimeError(f"{path}: not a builder state file; restore it from git")
     data.setdefault("version", 1)
-    data.setdefault("events", {})
-    data.setdefault("deleted", {})
+    for key in ("events", "deleted", "merged"):
+        data.setdefault(key, {})
     return data
 
 
@@ -155,42 +205,121 @@ def dump_state(state: dict) -> str:
     return json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def _new_record() -> dict:
+    return {"fields": {}, "mentions": [], "sources": []}
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
 # --- surgical edits of an event file -----------------------------------------
 
-def _blocks(text: str) -> dict[str, tuple[int, int]]:
-    """Top-level key -> (first line, line after its value), 0-based."""
-    root = yaml.compose(text, Loader=SafeLoader)
-    out: dict[str, tuple[int, int]] = {}
-    if not isinstance(root, yaml.MappingNode):
-        return out
-    for key, value in root.value:
-        end = value.end_mark.line + (1 if value.end_mark.column > 0 else 0)
-        out[key.value] = (key.start_mark.line, max(end, key.start_mark.line + 1))
-    return out
+def _end_line(node: yaml.Node, lines: list[str]) -> int:
+    """The line after the last line holding ``node``'s own content (0-based): comments
+    and blank lines after it are not part of it (a block collection's end mark is)."""
+    if isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False) or not node.value:
+        mark = node.end_mark
+        end = mark.line + (1 if mark.column else 0)
+        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+            while end > node.start_mark.line + 1 and not lines[end - 1].strip():
+                end -= 1
+        return max(end, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        key, value = node.value[-1]
+        return max(_end_line(value, lines), key.start_mark.line + 1)
+    return _end_line(node.value[-1], lines)
+
+
+class _CannotPatch(Exception):
+    pass
+
+
+def _patch(text: str, updates: dict) -> str:
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n"
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    root = compose(text)
+    if not isinstance(root, yaml.MappingNode) or root.flow_style or not root.value:
+        raise _CannotPatch("not a block mapping")
+    data = loads(text)
+    blocks = []  # (key, first line, line after the content, value node)
+    for key_node, value_node in root.value:
+        if key_node.start_mark.column != 0:
+            raise _CannotPatch("indented top level")
+        blocks.append((key_node.value, key_node.start_mark.line, _end_line(value_node, lines), value_node))
+    for (_, _, end, _), (_, start, _, _) in zip(blocks, blocks[1:]):
+        if end > start:
+            raise _CannotPatch("overlapping fields")
+
+    def render(chunk: str, indent: int = 0) -> list[str]:
+        return [" " * indent + line.rstrip("\n") + newline for line in chunk.splitlines()]
+
+    order = {k: i for i, k in enumerate(model.FIELD_ORDER)}
+    replaced: dict[str, list[str]] = {}
+    appended: dict[str, list[str]] = {}
+    inserted: dict[str | None, list[tuple[int, str]]] = {}  # after which key -> new fields
+    present = [b[0] for b in blocks]
+    for key, value in updates.items():
+        if key in present:
+            node = blocks[present.index(key)][3]
+            old = data.get(key)
+            if (value is not None and isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value
+                    and isinstance(old, list) and isinstance(value, list)
+                    and len(value) > len(old) and value[:len(old)] == old):
+                appended[key] = render(dumps(value[len(old):]), node.start_mark.column)
+            else:
+                replaced[key] = [] if value is None else render(dumps({key: value}))
+        elif value is not None:
+            rank = order.get(key, len(order))
+            before = [k for k in present if order.get(k, len(order)) < rank]
+            inserted.setdefault(before[-1] if before else None, []).append((rank, key))
+
+    out = lines[: blocks[0][1]]
+    gaps = [b[1] for b in blocks[1:]] + [len(lines)]
+    for after in [None] + present:
+        for _, key in sorted(inserted.get(after, [])):
+            if after is None:
+                out.extend(render(dumps({key: updates[key]})))
+        if after is None:
+            continue
+        i = present.index(after)
+        _, start, end, _ = blocks[i]
+        out.extend(replaced[after] if after in replaced else lines[start:end])
+        out.extend(appended.get(after, []))
+        for _, key in sorted(inserted.get(after, [])):
+            out.extend(render(dumps({key: updates[key]})))
+        out.extend(lines[end:gaps[i]])
+    result = "".join(out)
+    expected = {k: v for k, v in {**data, **updates}.items() if v is not None}
+    if loads(result) != expected:
+        raise _CannotPatch("the patched text does not read back as intended")
+    return result
 
 
 def patch_event_text(text: str, updates: dict) -> str:
     """``text`` with the top-level fields in ``updates`` replaced, added (in field
-    order) or removed (value None); every other line, comments included, is kept."""
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    blocks = _blocks(text)
-    order = {k: i for i, k in enumerate(model.FIELD_ORDER)}
-    # Work bottom-up so earlier line numbers stay valid.
-    edits = []
-    for key, value in updates.items():
-        new = [] if value is None else dumps({key: value}).splitlines(keepends=True)
-        if key in blocks:
-            start, end = blocks[key]
-            edits.append((start, end, new))
-        elif new:
-            later = [blocks[k][0] for k in blocks if order.get(k, 99) > order.get(key, 99)]
-            at = min(later) if later else len(lines)
-            edits.append((at, at, new))
-    for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
-        lines[start:end] = new
-    return "".join(lines)
+    order) or removed (value None); every other line, comments included, is kept.
+    A list that only grows (new sources) gets its new items appended after the
+    old ones, so comments among them stay too. Should the file's layout defeat
+    this, the event is written out whole (its leading comment lines kept)."""
+    try:
+        return _patch(text, updates)
+    except (_CannotPatch, YamlError):
+        data = loads(text) or {}
+        event = {k: v for k, v in {**data, **updates}.items() if v is not None}
+        header = "".join(line + "\n" for line in _leading_comments(text))
+        return dumps(model.order_event(event), header=header)
+
+
+def _leading_comments(text: str) -> list[str]:
+    out = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        out.append(line)
+    return out
 
 
 # --- the store -------------------------------------------------------------
@@ -204,123 +333,201 @@ def render_new_event(event: dict, path: Path) -> str:
     return dumps(model.order_event(event), header=_schema_header(path))
 
 
+def _candidate_key(cand: Candidate) -> tuple:
+    """A total order of candidates, so that their order in the input does not matter."""
+    return (cand.date, cand.title, sorted(cand.mentions), json.dumps(asdict(cand), sort_keys=True, default=str))
+
+
 class Store:
+    """The timeline folder as the builder writes it. ``apply`` is the only writer."""
+
     def __init__(self, root: Path):
         self.root = Path(root)
 
     def apply(self, candidates: list[Candidate], matcher=None) -> StoreResult:
         """Merge ``candidates`` into the timeline. ``matcher(candidate, event) -> bool``
-        decides whether a candidate with no known mention is an existing event."""
+        decides whether a candidate with no known mention is an existing event.
+        Raises RuntimeError when another run holds the timeline."""
         with Lock(self.root):
-            return self._apply(candidates, matcher)
+            return self._apply(list(candidates), matcher)
 
-    def _apply(self, candidates, matcher) -> StoreResult:
+    # The run, step by step --------------------------------------------------
+
+    def _apply(self, candidates: list[Candidate], matcher) -> StoreResult:
         result = StoreResult()
+        self.result = result
         timeline = load_timeline(self.root)
         state = load_state(self.root)
-        unreadable = {Path(p.path).resolve() for p in timeline.problems}
-        for problem in timeline.problems:
-            result.warnings.append(f"{problem} (file left as it is)")
+        self._read_events(timeline)
+        self._recover(state)
+        self._notice_editors(state)
+        self._route_table(state)
+        self._before = copy.deepcopy(state["events"])
+        self._matcher = matcher
 
-        # What editors did since the last run: deletions and merges.
-        merged_into = {}
-        for ident, event in timeline.events.items():
-            for other in event.get("merged") or []:
-                merged_into[str(other)] = ident
-        for ident in sorted(state["events"]):
-            if ident in timeline.events:
-                continue
-            path = (self.root / model.event_relpath(ident)).resolve()
-            if path in unreadable:
-                continue
-            record = state["events"].pop(ident)
-            if ident in merged_into:
-                target = state["events"].setdefault(merged_into[ident], {"fields": {}, "mentions": [], "sources": []})
-                target["mentions"] = sorted(set(target.get("mentions", [])) | set(record.get("mentions", [])))
-            else:
-                state["deleted"][ident] = {"mentions": record.get("mentions", []), "date": record.get("date", "")}
-
-        owner: dict[str, str] = {}
-        for ident, record in state["events"].items():
-            for m in record.get("mentions", []):
-                owner[m] = merged_into.get(ident, ident)
-        for ident, record in state["deleted"].items():
-            for m in record.get("mentions", []):
-                owner.setdefault(m, "")  # "" = deleted by an editor
-
-        taken = set(timeline.events) | set(state["deleted"]) | set(state["events"])
-        pending: dict[str, dict] = {}  # id -> updates to write
-        texts: dict[str, str] = {}
-        for cand in sorted(candidates, key=lambda c: (c.date, c.title, c.mentions)):
-            ident = self._target(cand, owner, timeline, matcher, state)
-            if ident == "":
-                result.suppressed.append(cand.title)
-                continue
-            if ident is not None and ident in timeline.events:
-                event = timeline.events[ident]
-                if (self.root / model.event_relpath(ident)).resolve() in unreadable:
-                    continue
-                record = state["events"].setdefault(ident, {"fields": {}, "mentions": [], "sources": []})
-                record["mentions"] = sorted(set(record["mentions"]) | set(cand.mentions))
-                for m in cand.mentions:
-                    owner[m] = ident
-                if event.get("status") == "rejected":
-                    result.suppressed.append(ident)
-                    continue
-                updates = self._updates(event, record, cand)
-                if updates:
-                    pending[ident] = updates
-                    result.updated.append(ident)
-                else:
-                    result.unchanged.append(ident)
-                if event.get("review") or cand.review:
-                    result.flagged.append(ident)
-                continue
-            # A new event.
-            ident = model.make_id(cand.date, cand.title, taken)
-            taken.add(ident)
-            event = {"id": ident, **cand.fields(), "sources": cand.sources}
-            path = self.root / model.event_relpath(ident)
-            texts[ident] = render_new_event(event, path)
-            state["events"][ident] = {
-                "date": cand.date,
-                "fields": {k: fingerprint(event.get(k)) for k in model.EDITABLE_FIELDS},
-                "mentions": sorted(set(cand.mentions)),
-                "sources": sorted({source_key(s) for s in cand.sources}),
-            }
-            for m in cand.mentions:
-                owner[m] = ident
-            timeline.events[ident] = event
-            result.new.append(ident)
-            if cand.review:
-                result.flagged.append(ident)
-
-        # Event files first, the state last: a crash in between leaves files the
-        # next run recognises by their mentions' quotes, never a lost edit.
-        for ident, updates in sorted(pending.items()):
-            path = timeline.paths[ident]
-            old = path.read_text(encoding="utf-8")
-            write_atomic(path, patch_event_text(old, updates))
-        for ident, text in sorted(texts.items()):
-            write_atomic(self.root / model.event_relpath(ident), text)
-        write_atomic(self.root / STATE_FILE, dump_state(state))
+        self.pending: dict[str, dict] = {}   # existing event -> field updates
+        self.created: set[str] = set()
+        for cand in sorted(candidates, key=_candidate_key):
+            self._one(cand, state)
+        self._write(state)
         return result
 
-    def _target(self, cand: Candidate, owner: dict, timeline: Timeline, matcher, state) -> str | None:
+    def _read_events(self, timeline: Timeline) -> None:
+        """Events by file name. A file that cannot be read, breaks the schema or whose id
+        is not its file name is `held`: never written, never taken for deleted."""
+        self.events: dict[str, dict] = {}
+        self.paths: dict[str, Path] = {}
+        for problem in timeline.problems:
+            self.result.warnings.append(f"{problem} (file left as it is)")
+        for ident, path in sorted(timeline.paths.items()):
+            event = timeline.events[ident]
+            errors = model.schema_errors(event)
+            if event.get("id") != path.stem:
+                errors.append(((), f"id {event.get('id')!r} is not the file name"))
+            if errors:
+                self.result.warnings.append(f"{path}: {errors[0][1]}; file left as it is until `timeline check` passes")
+                continue
+            self.events[path.stem] = event
+            self.paths[path.stem] = path
+        self.on_disk = {p.stem for p in event_files(self.root)}
+        self.held = self.on_disk - set(self.events)
+
+    def _path(self, ident: str) -> Path:
+        return self.paths.get(ident) or self.root / model.event_relpath(ident)
+
+    def _recover(self, state: dict) -> None:
+        """Finish the books of a run that was cut short while writing files: a file it
+        did not get to write keeps the builder's record from before that run."""
+        pending = state.pop("pending", None) or {}
+        for ident, entry in sorted(pending.items()):
+            path = self._path(ident)
+            try:
+                written = _sha(path.read_text(encoding="utf-8")) == entry.get("sha")
+            except (OSError, UnicodeDecodeError):
+                written = False
+            if written:
+                continue
+            before = entry.get("before")
+            if before is None:
+                state["events"].pop(ident, None)  # a new event whose file never got written
+            else:
+                state["events"][ident] = before
+
+    def _notice_editors(self, state: dict) -> None:
+        """What editors did since the last run: merges, deletions, restorations."""
+        self.merged_into: dict[str, str] = {}
+        for ident, event in sorted(self.events.items()):
+            for other in event.get("merged") or []:
+                if other != ident:
+                    self.merged_into.setdefault(other, ident)
+        for ident in sorted(state["events"]):
+            if ident in self.on_disk:
+                continue
+            record = state["events"].pop(ident)
+            target = self._resolve(ident, state)
+            if target != ident and target in self.events:
+                into = state["events"].setdefault(target, _new_record())
+                for key in ("mentions", "sources"):
+                    into[key] = sorted(set(into.get(key, [])) | set(record.get(key, [])))
+                state["merged"][ident] = self.merged_into.get(ident, target)
+            else:
+                state["deleted"][ident] = record
+        for ident in sorted(state["deleted"]):
+            if ident in self.events:  # restored from git
+                state["events"][ident] = state["deleted"].pop(ident)
+
+    def _resolve(self, ident: str, state: dict) -> str:
+        """Where an id's evidence goes now, following editors' merges."""
+        seen = set()
+        while ident not in seen:
+            seen.add(ident)
+            nxt = self.merged_into.get(ident) or state["merged"].get(ident)
+            if not nxt or (ident in self.events and ident not in self.merged_into):
+                break
+            ident = nxt
+        return ident
+
+    def _route_table(self, state: dict) -> None:
+        self.owner: dict[str, str] = {}
+        for ident, record in sorted(state["events"].items()):
+            for m in record.get("mentions", []):
+                self.owner[m] = ident
+        self.buried = {m for record in state["deleted"].values() for m in record.get("mentions", [])}
+        self.taken = (self.on_disk | set(state["events"]) | set(state["deleted"]) | set(state["merged"])
+                      | set(self.merged_into))
+
+    def _target(self, cand: Candidate, state: dict, matcher) -> str | None:
+        """The event ``cand`` belongs to; "" when an editor deleted it; None when new."""
         votes: dict[str, int] = {}
         for m in cand.mentions:
-            if m in owner:
-                votes[owner[m]] = votes.get(owner[m], 0) + 1
-        live = {k: v for k, v in votes.items() if k}
-        if live:
-            return max(sorted(live), key=lambda k: live[k])
+            if m in self.owner:
+                target = self._resolve(self.owner[m], state)
+                votes[target] = votes.get(target, 0) + 1
         if votes:
-            return ""  # every known mention belongs to an event an editor deleted
+            return max(sorted(votes), key=lambda k: votes[k])
+        if any(m in self.buried for m in cand.mentions):
+            return ""
         if matcher is not None:
-            for ident in sorted(timeline.events):
-                if matcher(cand, timeline.events[ident]):
+            for ident in sorted(self.events):
+                event = self.events[ident]
+                if ident not in self.merged_into and matcher(cand, event):
                     return ident
         return None
+
+    def _claim(self, ident: str, mentions: list[str], state: dict) -> None:
+        record = state["events"][ident]
+        for m in mentions:
+            previous = self.owner.get(m)
+            if previous and previous != ident and previous in state["events"]:
+                state["events"][previous]["mentions"] = [x for x in state["events"][previous]["mentions"] if x != m]
+            self.owner[m] = ident
+        record["mentions"] = sorted(set(record.get("mentions", [])) | set(mentions))
+
+    def _one(self, cand: Candidate, state: dict) -> None:
+        result = self.result
+        if not model.parse_iso(cand.date) or (cand.end and not model.parse_iso(cand.end)):
+            result.warnings.append(f"candidate {cand.title!r}: {cand.date!r} is not an ISO date; skipped")
+            return
+        ident = self._target(cand, state, matcher=self._matcher)
+        if ident == "":
+            result.suppressed.append(cand.title)
+            return
+        if ident is not None:
+            if ident not in self.events:
+                result.warnings.append(f"{self._path(ident)}: cannot be read; its new evidence waits for the next run")
+                return
+            event = self.events[ident]
+            record = state["events"].setdefault(ident, _new_record())
+            self._claim(ident, cand.mentions, state)
+            if event.get("status") == "rejected":
+                result.suppressed.append(ident)
+                return
+            updates = self._updates(event, record, cand)
+            if ident in self.created:
+                pass  # a new event: written whole at the end
+            elif updates:
+                self.pending.setdefault(ident, {}).update(updates)
+                _add_once(result.updated, ident)
+            elif ident not in self.pending:
+                _add_once(result.unchanged, ident)
+            if event.get("review") or cand.review:
+                _add_once(result.flagged, ident)
+            return
+        ident = model.make_id(cand.date, cand.title, self.taken)
+        self.taken.add(ident)
+        event = {"id": ident, **cand.fields(), "sources": _unique_sources(cand.sources)}
+        state["events"][ident] = {
+            "date": cand.date,
+            "fields": {k: fingerprint(event.get(k)) for k in model.EDITABLE_FIELDS},
+            "mentions": [],
+            "sources": sorted({source_key(s) for s in event["sources"]}),
+        }
+        self._claim(ident, cand.mentions, state)
+        self.events[ident] = event
+        self.created.add(ident)
+        result.new.append(ident)
+        if cand.review:
+            result.flagged.append(ident)
 
     def _updates(self, event: dict, record: dict, cand: Candidate) -> dict:
         """Field updates for an existing event: machine-owned fields follow the new
@@ -333,41 +540,95 @@ class Store:
             if key not in written or written[key] != fingerprint(current):
                 continue  # an editor's value (or an event the builder never wrote)
             value = new_fields.get(key)
+            if value is None:
+                continue  # an article that does not say is no reason to drop what another said
             if key in ("actors", "places", "tags") and current:
-                value = list(current) + [v for v in (value or []) if norm_name(v) not in {norm_name(c) for c in current}]
+                seen = {norm_name(c) for c in current}
+                value = list(current) + [v for v in (value or []) if norm_name(v) not in seen]
             if value != current:
                 updates[key] = value
                 event[key] = value
                 written[key] = fingerprint(value)
-        known = set(record.setdefault("sources", []))
-        present = {source_key(s) for s in event.get("sources") or [] if isinstance(s, dict)}
-        additions = [s for s in cand.sources if source_key(s) not in present and source_key(s) not in known]
+        known = set(record.get("sources", []))
+        sources = event.get("sources") if isinstance(event.get("sources"), list) else []
+        present = {source_key(s) for s in sources if isinstance(s, dict)}
+        additions = [s for s in _unique_sources(cand.sources) if source_key(s) not in present | known]
         if additions:
-            sources = list(event.get("sources") or []) + [model.order_source(s) for s in additions]
-            updates["sources"] = sources
-            event["sources"] = sources
+            event["sources"] = list(sources) + additions
+            updates["sources"] = event["sources"]
         record["sources"] = sorted(known | {source_key(s) for s in cand.sources})
         return updates
+
+    def _write(self, state: dict) -> None:
+        """Event files, then the state. Before the files, a state that also remembers
+        what each file held is written (``pending``): should the run be cut short,
+        the next one knows which files changed and which did not."""
+        texts: dict[Path, str] = {}
+        before: dict[str, dict | None] = {}
+        for ident, updates in sorted(self.pending.items()):
+            path = self.paths[ident]
+            old = path.read_text(encoding="utf-8")
+            new = patch_event_text(old, updates)
+            if new != old:
+                texts[path] = new
+                before[ident] = self._before.get(ident)
+        for ident in sorted(self.created):
+            path = self.root / model.event_relpath(ident)
+            texts[path] = render_new_event(self.events[ident], path)
+            before[ident] = None
+        state_path = self.root / STATE_FILE
+        if texts:
+            journal = dict(state, pending={
+                ident: {"before": before[ident], "sha": _sha(texts[self._path(ident)])} for ident in sorted(before)})
+            write_atomic(state_path, dump_state(journal))
+            for path, text in sorted(texts.items()):
+                write_atomic(path, text)
+        write_atomic(state_path, dump_state(state))
+
+
+def _add_once(items: list, value) -> None:
+    if value not in items:
+        items.append(value)
+
+
+def _unique_sources(sources: list[dict]) -> list[dict]:
+    out, seen = [], set()
+    for item in sources:
+        key = source_key(item)
+        if key not in seen:
+            seen.add(key)
+            out.append(model.order_source(item))
+    return out
 
 
 def write_registry_proposals(root: Path, registry_name: str, proposals: dict[str, dict]) -> list[str]:
     """Append proposed entries (``proposed: true``) that the registry lacks; never
-    rewrite an existing entry. Returns the ids added."""
+    rewrite an existing entry. Returns the ids added. A registry that cannot be
+    read raises YamlError and is left as it is."""
     path = root / f"{registry_name}.yaml"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    try:
-        existing = yaml.load(text, Loader=SafeLoader) or {} if text else {}
-    except yaml.YAMLError as err:
-        raise YamlError(str(path), 0, f"cannot add proposals: {err}") from None
-    known = set(existing)
-    for entry in existing.values() if isinstance(existing, dict) else []:
-        if isinstance(entry, dict):
-            known |= {norm_name(entry.get("name", ""))} | {norm_name(a) for a in entry.get("aliases") or []}
+    text = read_text(path) if path.exists() else ""
+    existing = loads(text, str(path)) if text else None
+    if existing is None:
+        existing = {}
+    if not isinstance(existing, dict):
+        raise YamlError(str(path), 1, "expected a mapping of id -> entry; proposals not added",
+                        "see the editor's guide in README.md")
+    known = {norm_name(ident) for ident in existing}
+    for entry in existing.values():
+        if isinstance(entry, str):
+            known.add(norm_name(entry))
+        elif isinstance(entry, dict):
+            aliases = entry.get("aliases") or []
+            known |= {norm_name(str(entry.get("name", "")))}
+            known |= {norm_name(str(a)) for a in (aliases if isinstance(aliases, list) else [aliases])}
+    known.discard("")
     added = {}
     for ident, entry in sorted(proposals.items()):
-        if ident in known or norm_name(entry.get("name", "")) in known:
+        names = {norm_name(ident), norm_name(str(entry.get("name", "")))} - {""}
+        if ident in existing or names & known:
             continue
         added[ident] = {**entry, "proposed": True}
+        known |= names
     if not added:
         return []
     if text and not text.endswith("\n"):
@@ -377,17 +638,18 @@ def write_registry_proposals(root: Path, registry_name: str, proposals: dict[str
 
 
 def write_sources_registry(root: Path, sources: dict[str, dict]) -> bool:
-    """timeline/sources.yaml: machine-written metadata of every article read."""
+    """timeline/sources.yaml: machine-written metadata of every article read. A file
+    that cannot be read raises YamlError and is left as it is."""
     header = "# Written by `timeline extract` from sources/. Change an article's metadata with\n" \
              "# front matter or a NAME.meta.yaml beside it, not here.\n"
     path = root / "sources.yaml"
-    existing = {}
-    if path.exists():
-        try:
-            existing = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader) or {}
-        except yaml.YAMLError:
-            existing = {}
-    merged = {**existing, **sources} if isinstance(existing, dict) else dict(sources)
+    existing = loads(read_text(path), str(path)) if path.exists() else None
+    if existing is None:
+        existing = {}
+    if not isinstance(existing, dict):
+        raise YamlError(str(path), 1, "expected a mapping of source id -> metadata; not rewritten",
+                        "delete the file: the next `timeline extract` writes it again")
+    merged = {**existing, **sources}
     return write_atomic(path, dumps(dict(sorted(merged.items())), header=header))
 
 
