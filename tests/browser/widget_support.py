@@ -42,6 +42,10 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self):
         self.log.append(self.path)
+        if self.path == "/favicon.ico":  # browsers ask; answer quietly rather than log a 404
+            self.send_response(204)
+            self.end_headers()
+            return
         page = self.pages.get(self.path.split("?")[0])
         if page is None:
             return super().do_GET()
@@ -87,6 +91,11 @@ def build_data_site(target: Path) -> Path:
     for year in sorted({e["start"][:4] for e in events}):
         subset = [e for e in events if e["start"][:4] == year]
         (target / f"events-{year}.json").write_text(json.dumps({"events": subset}))
+    for event in events:  # the pages the items link to
+        page = target / "events" / event["id"] / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{event["id"]}</title></head>'
+                        f'<body><h1>{event["id"]}</h1></body></html>')
     return target
 
 
