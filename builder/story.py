@@ -1,0 +1,858 @@
+"""Find-the-story stage: keep the article's own text, drop the page furniture.
+
+A page saved from the web holds one story amid navigation menus, breaking-news
+tickers, share buttons, "Most read" and "Related" panels, other stories'
+teasers, comment forms and footers. This module returns the story as
+:class:`Block` s in reading order (headline, standfirst, paragraphs, list
+items, subheads, quotes, asides and photo captions, marked by ``kind``) and
+lists everything it dropped, with the line and the reason.
+
+- ``.html``: trafilatura finds the main text (precision first, no comments);
+  figure captions are carried through it and marked.
+- ``.md``: Markdown syntax is stripped, then the text heuristics run.
+- ``.txt``: text heuristics over paragraphs ("units"): their shape (length,
+  sentence punctuation), the markers around them (boilerplate.yaml),
+  repetition (duplicated captions and teaser titles), position (the headline
+  sits just above the first run of prose; panels open at a marker) and
+  coherence with the headline (a panel ends only when prose sharing the
+  story's vocabulary resumes).
+
+Furniture markers, caption cues and common words are data, in
+``builder/data/boilerplate.yaml``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from . import sources
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .sources import Article
+
+DATA = Path(__file__).parent / "data" / "boilerplate.yaml"
+_GROUP = {"ticker_markers": "ticker", "panel_markers": "panel", "end_markers": "end",
+          "aside_markers": "aside", "inline": "inline"}
+CAPTION_TAIL = 240     # end-anchored caption cues look at this many final characters
+
+KINDS = ("headline", "standfirst", "paragraph", "subhead", "item", "quote", "aside", "caption")
+
+
+@dataclass
+class Block:
+    text: str          # one paragraph / caption / list item, whitespace-normalised
+    kind: str          # one of KINDS
+    line: int          # 1-based line in the source file where it starts (0 if unknown, e.g. html)
+
+
+@dataclass
+class Story:
+    headline: str
+    blocks: list[Block]                 # the article's own text in reading order
+    dropped: list[tuple[int, str]]      # (line, reason) for what was removed
+    header: list[Block] = field(default_factory=list)   # headline, bylines, date lines: where metadata is read
+    dateline: str = ""                  # "WASHINGTON", "TALLINN, ESTONIA"
+    dateline_agency: str = ""           # "AP" in "WASHINGTON (AP) —"
+    page_meta: dict = field(default_factory=dict)       # html: what the page's markup states
+
+    def text(self, kinds: tuple[str, ...] = ("headline", "standfirst", "paragraph", "subhead", "item",
+                                             "quote", "aside")) -> str:
+        """The blocks of the given kinds, one per paragraph."""
+        return "\n\n".join(b.text for b in self.blocks if b.kind in kinds)
+
+
+# --- rules -----------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    """boilerplate.yaml, validated and compiled into a few regular expressions."""
+    data = yaml.load(DATA.read_text(encoding="utf-8"), Loader=sources._Loader)
+    month = sources.rules()["month_re"]
+    out: dict = {"raw": data}
+    named = []
+    for key in ("panel_markers", "end_markers", "ticker_markers", "inline", "aside_markers"):
+        items = data.get(key)
+        if not items:
+            raise ValueError(f"{DATA}: section {key!r} is missing or empty")
+        parts = []
+        for item in items:
+            pattern = item["pattern"] if isinstance(item, dict) else str(item)
+            re.compile(pattern)   # a bad rule fails at load time
+            parts.append(f"(?:{pattern})")
+        out[key] = re.compile("(?:" + "|".join(parts) + ")")
+        named.append(f"(?P<{_GROUP[key]}>" + "|".join(parts) + ")")
+    # One pass decides a line's role; earlier sections win.
+    out["line_roles"] = re.compile("|".join(named))
+    cues = []
+    for item in data.get("caption_cues") or []:
+        pattern = item["pattern"].replace("{MONTH}", "(?i:" + month + ")")
+        anchored = pattern.startswith(("^", "(?i)^"))
+        tail = re.compile(item["tail"]) if item.get("tail") else None
+        cues.append((re.compile(pattern), anchored, tuple(item.get("requires") or ()), tail))
+    out["caption_cues"] = cues
+    out["common"] = frozenset(str(w).lower() for w in data.get("common_words") or [])
+    return out
+
+
+def line_rule(section: str, line: str) -> bool:
+    """Does one line match a line rule of boilerplate.yaml (e.g. "panel_markers")?"""
+    return bool(rules()[section].fullmatch(_norm(line)))
+
+
+def is_caption(text: str) -> bool:
+    """Does a paragraph read as a photo caption (boilerplate.yaml caption_cues)?
+
+    Cheap checks first: a cue's ``requires`` (literal strings, one must occur)
+    and ``tail`` (a pattern the last characters must hold); then the cue
+    itself, at the start when it begins with ``^``, else on the last
+    CAPTION_TAIL characters."""
+    end = text[-CAPTION_TAIL:]
+    last = text[-16:]
+    for pattern, anchored, requires, tail in rules()["caption_cues"]:
+        if requires and not any(r in text for r in requires):
+            continue
+        if tail is not None and not tail.search(last):
+            continue
+        if (pattern.match(text) if anchored else pattern.search(end)):
+            return True
+    return False
+
+
+# --- units: paragraphs as found in the file -------------------------------
+
+_BULLET = re.compile(r"^\s*(?:(?:[•·▪●◦‣∙○■□➤►▸]|[*+](?=\s)|[-–](?=\s)|\d{1,2}[.)](?=\s))\s*)+")
+_WS = re.compile(r"\s+")
+_TRAIL = re.compile(r"[\s:»›|.!]+$")
+_TERMINAL = re.compile(r"""[.!?…:;]["'”’»)\]]*$|[.!?…]\s*\([^()]{1,60}\)$""")
+_BREADCRUMB = re.compile(r"\s[/>|»›]\s")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_TOKEN = re.compile(r"[a-z][a-z'’-]{2,}")
+
+
+_TRAIL_CHARS = " \t:»›|.!"
+_CLOSERS = "\"'”’»)]"
+_BULLET_START = frozenset("•·▪●◦‣∙○■□➤►▸*+-–0123456789 \t")
+
+
+def _norm(text: str) -> str:
+    """A line as line rules see it: no bullet, lower case, no trailing ":" or "»"."""
+    if text and text[0] in _BULLET_START:
+        text = _BULLET.sub("", text)
+    return " ".join(text.lower().split()).rstrip(_TRAIL_CHARS)
+
+
+def _is_terminal(t: str) -> bool:
+    c = t[-1]
+    if c in ".!?…:;":
+        return True
+    if c in _CLOSERS:
+        core = t.rstrip(_CLOSERS)
+        if core and core[-1] in ".!?…:;":
+            return True
+        return c == ")" and bool(_TERMINAL.search(t))
+    return False
+
+
+class _Unit:
+    __slots__ = ("text", "line", "bullet", "heading", "quote", "image", "run", "words", "terminal",
+                 "kind", "why", "_norm")
+
+    def __init__(self, text: str, line: int, bullet: bool = False, heading: int = 0, quote: bool = False,
+                 image: bool = False, run: int = 0):
+        self.text = text
+        self.line = line
+        self.bullet = bullet
+        self.heading = heading
+        self.quote = quote
+        self.image = image
+        self.run = run
+        self.words = text.count(" ") + 1
+        self.terminal = _is_terminal(text)
+        self.kind = ""        # decided kind, or "" when dropped
+        self.why = ""         # reason when dropped
+        self._norm = None
+
+    @property
+    def norm(self) -> str:
+        if self._norm is None:
+            self._norm = self.text.lower().rstrip(_TRAIL_CHARS) if self.words <= 10 else ""
+        return self._norm
+
+    def bullet_nav(self) -> bool:
+        return self.bullet and self.words <= 3
+
+    def prose(self) -> bool:
+        return not self.heading and ((self.words >= 8 and self.terminal) or self.words >= 25)
+
+    def title_shaped(self) -> bool:
+        if self.bullet or not 3 <= self.words <= 25 or len(self.text) > 200:
+            return False
+        t = self.text
+        if t.endswith((".", ";", ",")) and not t.endswith(("U.S.", "U.K.", "...")):
+            return False
+        if t.endswith(("?", "!")) and self.words > 14:
+            return False
+        if _BREADCRUMB.search(t) and self.words <= 6 or (t.isupper() and self.words <= 3):
+            return False    # "WORLD / EUROPE", "NEWS": section labels
+        first = t[0]
+        return first.isupper() or first.isdigit() or first in "\"'“‘«"
+
+
+def _txt_units(text: str, first_line: int) -> list[_Unit]:
+    lines = text.split("\n")
+    long_lines = [ln.rstrip() for ln in lines if len(ln) > 40 and len(ln.strip()) > 40]
+    width = 0
+    if len(long_lines) >= 5:
+        widest = max(map(len, long_lines))
+        if widest <= 100 and sum(1 for ln in long_lines if len(ln) >= widest - 15) >= 0.5 * len(long_lines) \
+                and sum(not _is_terminal(ln) for ln in long_lines) >= 0.3 * len(long_lines):
+            width = widest      # hard-wrapped text (lines cut mid-sentence): rejoin its paragraphs
+    units: list[_Unit] = []
+    run = 0
+    prev_blank = True
+    prev_raw = ""
+    for i, raw in enumerate(lines):
+        stripped = raw.strip()
+        if not stripped:
+            prev_blank = True
+            continue
+        bullet = False
+        body = stripped
+        if stripped[0] in _BULLET_START:
+            m = _BULLET.match(stripped)
+            if m:
+                if m.end() >= len(stripped):
+                    prev_blank = True      # a bullet alone
+                    continue
+                bullet = True
+                body = stripped[m.end():]
+        if "  " in body or "\t" in body or "\xa0" in body or "\u2009" in body:
+            body = " ".join(body.split())
+        if width and not prev_blank and units and not bullet and len(prev_raw.rstrip()) + 1 + len(
+                body.split(" ", 1)[0]) > width - 2:
+            last = units[-1]
+            last.text += " " + body
+            last.words = last.text.count(" ") + 1
+            last.terminal = _is_terminal(last.text)
+            last._norm = None
+            prev_raw = raw
+            continue
+        if prev_blank:
+            run += 1
+        units.append(_Unit(body, i + first_line, bullet=bullet, run=run))
+        prev_blank = False
+        prev_raw = raw
+    return units
+
+
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_MD_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_MD_LIST = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+_MD_QUOTE = re.compile(r"^\s*>\s?")
+_MD_FENCE = re.compile(r"^\s*(```|~~~)")
+_MD_RULE = re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$")
+_MD_IMAGE_LINE = re.compile(r"^\s*(?:\[)?!\[([^\]]*)\]\([^)]*\)(?:\]\([^)]*\))?\s*$")
+_MD_REFDEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S+")
+_MD_INLINE = (
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), ""),
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\[([^\]]*)\]\[[^\]]*\]"), r"\1"),
+    (re.compile(r"<(https?://[^>]+)>"), r"\1"),
+    (re.compile(r"<[^>\n]{1,200}>"), ""),
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])"), r"\2"),
+    (re.compile(r"~~(.+?)~~"), r"\1"),
+    (re.compile(r"`([^`]*)`"), r"\1"),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])"), r"\1"),
+)
+_MD_ITALIC_LINE = re.compile(r"^\s*([*_])(?!\1)(.+)\1\s*$")
+
+
+def _md_inline(text: str) -> str:
+    for pattern, repl in _MD_INLINE:
+        if pattern.pattern[0] in "!\\[<" and not any(c in text for c in "![<\\"):
+            continue
+        text = pattern.sub(repl, text)
+    return _WS.sub(" ", text).strip()
+
+
+def _md_units(text: str, first_line: int) -> list[_Unit]:
+    lines = text.split("\n")
+    units: list[_Unit] = []
+    para: list[str] = []
+    para_line = 0
+    para_kind: dict = {}
+    run = 0
+    fence = False
+    pending_caption = False
+
+    def flush():
+        nonlocal para
+        if para:
+            body = _md_inline(" ".join(para))
+            if body:
+                units.append(_Unit(body, para_line, run=run, **para_kind))
+        para = []
+
+    for i, raw in enumerate(lines):
+        ln = i + first_line
+        if _MD_FENCE.match(raw):
+            flush()
+            fence = not fence
+            continue
+        if fence:
+            continue
+        if not raw.strip():
+            flush()
+            run += 1
+            continue
+        if _MD_REFDEF.match(raw) or raw.lstrip().startswith("|"):
+            flush()
+            continue
+        m = _MD_SETEXT.match(raw)
+        if m and para and len(para) == 1 and not para_kind:
+            title = para[0]
+            para = []
+            body = _md_inline(title)
+            if body:
+                units.append(_Unit(body, para_line, heading=1 if m.group(1)[0] == "=" else 2, run=run))
+            continue
+        if _MD_RULE.match(raw):
+            flush()
+            run += 1
+            continue
+        m = _MD_HEADING.match(raw)
+        if m:
+            flush()
+            body = _md_inline(m.group(2))
+            if body:
+                units.append(_Unit(body, ln, heading=len(m.group(1)), run=run))
+            continue
+        m = _MD_IMAGE_LINE.match(raw)
+        if m:
+            flush()
+            nxt = lines[i + 1] if i + 1 < len(lines) else ""
+            if _MD_ITALIC_LINE.match(nxt):      # the caption under the picture
+                pending_caption = True
+                continue
+            alt = _WS.sub(" ", m.group(1)).strip()
+            if alt:
+                units.append(_Unit(alt, ln, image=True, run=run))
+            continue
+        if pending_caption:
+            pending_caption = False
+            m = _MD_ITALIC_LINE.match(raw)
+            if m:
+                units.append(_Unit(_md_inline(m.group(2)), ln, image=True, run=run))
+                continue
+        m = _MD_LIST.match(raw)
+        if m:
+            flush()
+            para, para_line, para_kind = [raw[m.end():]], ln, {"bullet": True}
+            continue
+        m = _MD_QUOTE.match(raw)
+        if m:
+            if para and not para_kind.get("quote"):
+                flush()
+            if not para:
+                para_line, para_kind = ln, {"quote": True}
+            para.append(_MD_QUOTE.sub("", raw))
+            continue
+        if para and para_kind.get("quote"):
+            flush()
+        if not para:
+            para_line, para_kind = ln, {}
+        para.append(raw.strip())
+    flush()
+    return units
+
+
+# --- the shared classifier ----------------------------------------------
+
+def _stems(text: str, common: frozenset) -> set[str]:
+    return {w[:6] for w in _TOKEN.findall(text.lower()) if w not in common}
+
+
+class _Vocab:
+    """The story's words so far: what a paragraph must share to belong to it."""
+
+    def __init__(self, common: frozenset):
+        self.common = common
+        self.words: set[str] = set()
+
+    def add(self, text: str) -> None:
+        self.words |= _stems(text, self.common)
+
+    def coherent(self, text: str, need: int = 3, share: float = 0.25) -> bool:
+        toks = _stems(text, self.common)
+        if not toks:
+            return False
+        shared = len(toks & self.words)
+        return shared >= need and (shared >= 6 or shared >= share * len(toks))
+
+
+def _meta_line(u: _Unit) -> bool:
+    """A byline, a labelled or bare date line, a "Source:" label, a page address."""
+    if u.words > 20 or u.heading:
+        return False
+    text = sources._clean(u.text)
+    r = sources.rules()
+    if r["byline"].match(text) or r["source_label"].match(text) or r["url_label"].match(text):
+        return True
+    return sources.published_from_line(text) is not None
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
+    R = rules()
+    dropped: list[tuple[int, str]] = []
+    n = len(units)
+    if not n:
+        return Story(headline=title_hint, blocks=[], dropped=dropped)
+    panel_re, end_re, ticker_re = R["panel_markers"], R["end_markers"], R["ticker_markers"]
+    inline_re, aside_re = R["inline"], R["aside_markers"]
+
+    roles = R["line_roles"]
+
+    def marker(u: _Unit) -> str:
+        if u.words > 8 or u.heading > 2 and u.words > 4:
+            return ""
+        t = u.norm
+        m = roles.fullmatch(t) if t else None
+        return m.lastgroup if m else ""
+
+    marks = [marker(u) for u in units]
+
+    # Tickers: the run of lines after a ticker marker (up to the next blank line).
+    in_ticker = [False] * n
+    for i, mk in enumerate(marks):
+        if mk == "ticker":
+            j = i + 1
+            if j < n:
+                run = units[j].run
+                while j < n and units[j].run == run:
+                    in_ticker[j] = True
+                    j += 1
+    # Does the file separate its paragraphs with blank lines? Then a run of
+    # three or more adjacent prose lines is a list (ticker, teasers), not a story.
+    run_sizes: dict[int, int] = {}
+    run_prose: dict[int, int] = {}
+    for u in units:
+        run_sizes[u.run] = run_sizes.get(u.run, 0) + 1
+        if u.prose():
+            run_prose[u.run] = run_prose.get(u.run, 0) + 1
+    prose_idx = [i for i, u in enumerate(units) if u.prose() and not u.bullet]
+    blank_separated = bool(prose_idx) and sum(run_sizes[units[i].run] == 1 for i in prose_idx) >= 0.6 * len(prose_idx)
+
+    def listy(i: int) -> bool:
+        u = units[i]
+        return blank_separated and run_sizes[u.run] >= 3 and run_prose.get(u.run, 0) >= 2 and not u.bullet
+
+    captions = [False] * n
+    for i, u in enumerate(units):
+        if u.image or (4 <= u.words <= 90 and not u.heading and not u.bullet_nav() and is_caption(u.text)):
+            captions[i] = True
+
+    def usable(i: int) -> bool:
+        return not (marks[i] or in_ticker[i] or captions[i] or listy(i))
+
+    def prose_like(i: int) -> bool:
+        u = units[i]
+        return usable(i) and (u.prose() or (u.bullet and u.words >= 4))
+
+    # --- where the story's body starts: the first prose opening a dense run of prose.
+    hint = _norm(title_hint) if title_hint else ""
+    hinted = -1
+    if hint:
+        for i, u in enumerate(units[:200]):
+            un = _norm(u.text)
+            if un == hint or (len(un) > 20 and (un in hint or hint in un) and u.words <= 30):
+                hinted = i
+                break
+    start = -1
+    first_prose = -1
+    for i in range(hinted + 1, n):
+        u = units[i]
+        if not usable(i) or u.bullet or not u.prose() or _meta_line(u):
+            continue
+        if first_prose < 0:
+            first_prose = i
+        window = [j for j in range(i + 1, min(n, i + 12)) if not captions[j] and not (marks[j] == "inline")][:5]
+        dense = sum(prose_like(j) for j in window)
+        if dense >= min(3, len(window)):
+            start = i
+            break
+    if start < 0:
+        start = first_prose
+    if start < 0:   # a very short text: the first sentence after a title line
+        for i in range(hinted + 1, n):
+            u = units[i]
+            if usable(i) and not u.bullet and u.terminal and u.words >= 5 and i > 0 and not _meta_line(u):
+                start = i
+                break
+    if start < 0:
+        for i, u in enumerate(units):
+            dropped.append((u.line, "no story text"))
+        return Story(headline=title_hint, blocks=[], dropped=dropped)
+
+    # --- the headline: the earliest title-shaped line in the header just above the body.
+    header_idx: list[int] = []
+    headline_i = hinted
+    if headline_i < 0:
+        h1 = [i for i in range(start) if units[i].heading == 1]
+        if len(h1) >= 1:
+            headline_i = h1[-1]
+    stop = start
+    if headline_i < 0:
+        cands = []
+        j = start - 1
+        steps = 0
+        while j >= 0 and steps < 14:
+            u = units[j]
+            if in_ticker[j] or marks[j] in ("ticker", "end") or (marks[j] == "panel" and cands):
+                break   # (an empty panel label just above the body is skipped)
+            if not marks[j] and not captions[j] and (u.prose() and not _meta_line(u) or listy(j)):
+                break
+            if u.bullet and not _meta_line(u) and not marks[j]:
+                k, size = j, 0
+                while k >= 0 and units[k].bullet:
+                    size += 1
+                    k -= 1
+                if size >= 3 and not any(_meta_line(units[x]) for x in range(k + 1, j + 1)):
+                    break
+            if not marks[j] and not captions[j] and u.title_shaped() and not _meta_line(u):
+                cands.append(j)
+            stop = j
+            j -= 1
+            steps += 1
+        if cands:
+            body_words = _stems(units[start].text, R["common"])
+            linked = [c for c in cands if _stems(units[c].text, R["common"]) & body_words]
+            headline_i = min(linked or cands)
+    else:
+        stop = headline_i
+    headline = units[headline_i].text if headline_i >= 0 else title_hint
+    top = min(stop, headline_i) if headline_i >= 0 else stop
+
+    for i in range(0, top):
+        u = units[i]
+        dropped.append((u.line, "in ticker" if in_ticker[i] else "before the headline"))
+
+    blocks: list[Block] = []
+    header: list[Block] = []
+    vocab = _Vocab(R["common"])
+    if headline_i >= 0:
+        blocks.append(Block(headline, "headline", units[headline_i].line))
+        header.append(blocks[-1])
+        vocab.add(headline)
+    elif title_hint:
+        vocab.add(title_hint)
+    # Between the top of the header and the body: meta lines, standfirst, captions.
+    for i in range(top, start):
+        if i == headline_i:
+            continue
+        u = units[i]
+        if marks[i] or in_ticker[i]:
+            dropped.append((u.line, f"furniture ({marks[i] or 'ticker'})"))
+        elif _meta_line(u):
+            header.append(Block(u.text, "meta", u.line))
+            dropped.append((u.line, "byline/date (header)"))
+        elif captions[i]:
+            blocks.append(Block(u.text, "caption", u.line))
+        elif i > headline_i >= 0 and (u.title_shaped() or u.prose()) and not u.bullet:
+            blocks.append(Block(u.text, "standfirst", u.line))
+            vocab.add(u.text)
+        else:
+            dropped.append((u.line, "header furniture"))
+
+    # --- the body.
+    story = Story(headline=headline, blocks=blocks, dropped=dropped, header=header)
+    _walk_body(units, start, marks, captions, vocab, story)
+    return story
+
+
+def _walk_body(units: list[_Unit], start: int, marks: list[str], captions: list[bool], vocab: _Vocab,
+               story: Story) -> None:
+    blocks, dropped = story.blocks, story.dropped
+    n = len(units)
+    mode = "story"
+    panel_name = ""
+    seen: set[str] = {b.text.lower() for b in blocks}
+    caption_words: list[set[str]] = [set(_TOKEN.findall(b.text.lower())) for b in blocks if b.kind == "caption"]
+    titles: list[int] = []          # title-shaped units waiting for what follows them
+    aside_next = False
+    headline_low = story.headline.lower()
+    paragraphs = 0
+
+    def flush_titles(keep: bool, reason: str = "") -> None:
+        if keep and len(titles) == 1:
+            u = units[titles[0]]
+            blocks.append(Block(u.text, "subhead", u.line))
+        else:
+            for t in titles:
+                dropped.append((units[t].line, reason or "headline list (links to other stories)"))
+        titles.clear()
+
+    for i in range(start, n):
+        u = units[i]
+        mk = marks[i]
+        if mode == "end":
+            dropped.append((u.line, f"after {panel_name!r}"))
+            continue
+        if mk == "end":
+            flush_titles(False, "before the end of the story")
+            mode, panel_name = "end", u.text
+            dropped.append((u.line, "end marker"))
+            continue
+        if mk in ("panel", "ticker"):
+            flush_titles(False, f"before panel {u.text!r}")
+            mode, panel_name = "panel", u.text
+            dropped.append((u.line, "panel marker"))
+            continue
+        if mk == "inline":
+            dropped.append((u.line, "furniture"))
+            continue
+        if mk == "aside":
+            aside_next = True
+            dropped.append((u.line, "aside label"))
+            continue
+        if mode == "panel":
+            if u.prose() and not captions[i] and not u.bullet and u.terminal and u.words >= 12 \
+                    and vocab.coherent(u.text):
+                mode = "story"
+            else:
+                dropped.append((u.line, f"in panel {panel_name!r}"))
+                continue
+        low = u.text.lower()
+        if low in seen or low == headline_low:
+            dropped.append((u.line, "duplicate"))
+            continue
+        if captions[i]:
+            words = set(_TOKEN.findall(low))
+            if any(_jaccard(words, c) >= 0.6 for c in caption_words):
+                dropped.append((u.line, "duplicate caption"))
+                continue
+            flush_titles(True)
+            caption_words.append(words)
+            seen.add(low)
+            blocks.append(Block(u.text, "caption", u.line))
+            continue
+        if paragraphs < 3 and _meta_line(u):
+            story.header.append(Block(u.text, "meta", u.line))
+            dropped.append((u.line, "byline/date"))
+            continue
+        if u.bullet:
+            if u.words <= 3:
+                dropped.append((u.line, "menu or tag list"))
+                continue
+            flush_titles(True)
+            seen.add(low)
+            blocks.append(Block(u.text, "item", u.line))
+            continue
+        if u.quote and u.words >= 3:
+            flush_titles(True)
+            seen.add(low)
+            blocks.append(Block(u.text, "quote", u.line))
+            vocab.add(u.text)
+            continue
+        if u.heading or (u.title_shaped() and not u.prose()) or (
+                u.words == 2 and not u.terminal and u.text[0].isupper() and len(u.text) <= 40):
+            titles.append(i)
+            continue
+        if not u.prose():
+            if u.words <= 3 or not u.terminal:
+                dropped.append((u.line, "fragment"))
+                continue
+        elif not u.terminal and u.words >= 20 and not vocab.coherent(u.text, need=2):
+            flush_titles(False, "teaser title")
+            dropped.append((u.line, "teaser (cut-off text of another story)"))
+            continue
+        # A paragraph of the story.
+        flush_titles(len(titles) == 1 or all(units[t].heading for t in titles))
+        seen.add(low)
+        kind = "aside" if aside_next else "paragraph"
+        aside_next = False
+        text = u.text
+        if paragraphs < 3 and kind == "paragraph" and not story.dateline:
+            text = _split_dateline(text, story)
+        if paragraphs == 0 and kind == "paragraph":
+            text = _strip_headline_prefix(text, story)
+        blocks.append(Block(text, kind, u.line))
+        if kind == "paragraph":
+            paragraphs += 1
+            vocab.add(text)
+    flush_titles(False, "after the last paragraph")
+    _trim_tail(story, vocab)
+
+
+def _trim_tail(story: Story, vocab: _Vocab) -> None:
+    """Items and subheads after the last paragraph that have nothing to do with the story."""
+    blocks = story.blocks
+    last = max((i for i, b in enumerate(blocks) if b.kind in ("paragraph", "quote", "aside")), default=-1)
+    if last < 0:
+        return
+    keep = blocks[:last + 1]
+    for b in blocks[last + 1:]:
+        if b.kind in ("item", "subhead") and not vocab.coherent(b.text, need=2, share=0.3):
+            story.dropped.append((b.line, "unrelated list after the story"))
+        else:
+            keep.append(b)
+    story.blocks[:] = keep
+
+
+def _split_dateline(text: str, story: Story) -> str:
+    m = sources.rules()["dateline"].match(text)
+    if not m:
+        return text
+    if m.group("glued"):
+        place = m.group("glued")
+        story.dateline = place
+        return f"{place} — {text[m.end():]}"
+    story.dateline = m.group("place")
+    story.dateline_agency = (m.group("agency") or "").strip()
+    return text
+
+
+_PREFIX_SEP = re.compile(r"\s*[/|]\s*")
+
+
+def _strip_headline_prefix(text: str, story: Story) -> str:
+    """"Headline/ Outlet/ CITY/ Author/ Edition/ Standfirst..." keeps the standfirst only."""
+    head = story.headline
+    if not head or not text.startswith(head) or len(text) <= len(head) + 1 or text[len(head)] not in "/|:–—-":
+        return text
+    parts = _PREFIX_SEP.split(text[len(head):].lstrip(" /|:–—-"))
+    k = 0
+    while k < len(parts) - 1 and len(parts[k].split()) <= 4:
+        k += 1
+    if k:
+        story.header.append(Block(" / ".join(parts[:k]), "meta", 0))
+    return " / ".join(parts[k:]) if k else text
+
+
+# --- html ------------------------------------------------------------------
+
+_CAPTION_MARK = "\u27e6caption\u27e7 "
+
+
+def _html_story(article: "Article") -> Story:
+    import lxml.etree as etree
+    import lxml.html
+    import trafilatura
+    from trafilatura.metadata import extract_metadata
+
+    html = article.text
+    dropped: list[tuple[int, str]] = []
+    try:
+        tree = lxml.html.fromstring(html.encode("utf-8", "replace"), parser=lxml.html.HTMLParser(
+            encoding="utf-8", remove_comments=True))
+    except (etree.ParserError, ValueError) as err:
+        article.warnings.append(f"{article.path}: HTML cannot be parsed ({err})")
+        return Story(headline="", blocks=[], dropped=[(0, "unparseable html")])
+    page_meta = _html_meta(tree, html)
+    # Carry captions through trafilatura: it drops <figcaption>, keeps <p>.
+    for cap in tree.iter("figcaption"):
+        cap.tag = "p"
+        cap.text = _CAPTION_MARK + (cap.text or "")
+    for fig in tree.iter("figure"):
+        fig.tag = "div"
+    try:
+        xml = trafilatura.extract(tree, output_format="xml", include_comments=False, favor_precision=True,
+                                  include_tables=False, include_images=False, include_links=False,
+                                  with_metadata=False, deduplicate=False)
+    except Exception as err:   # trafilatura is robust, but never let one page stop a run
+        article.warnings.append(f"{article.path}: main-text extraction failed ({err})")
+        xml = None
+    blocks: list[Block] = []
+    title = page_meta.get("title", "")
+    if xml:
+        root = etree.fromstring(xml.encode("utf-8"))
+        main = root.find("main")
+        seen: set[str] = set()
+        for el in (main if main is not None else root).iter("head", "p", "item", "quote", "list"):
+            if el.tag == "list":
+                continue
+            if el.tag == "p" and el.getparent() is not None and el.getparent().tag in ("quote", "item"):
+                continue
+            text = _WS.sub(" ", "".join(el.itertext())).strip()
+            if not text:
+                continue
+            kind = {"head": "subhead", "p": "paragraph", "item": "item", "quote": "quote"}[el.tag]
+            if text.startswith(_CAPTION_MARK.strip()) or _CAPTION_MARK.strip() in text:
+                text = text.replace(_CAPTION_MARK.strip(), "").strip()
+                kind = "caption"
+            elif kind == "paragraph" and is_caption(text) and len(text.split()) <= 90:
+                kind = "caption"
+            if not text or text.lower() in seen:
+                dropped.append((0, "duplicate"))
+                continue
+            if kind in ("subhead", "paragraph") and line_rule("end_markers", text):
+                break
+            seen.add(text.lower())
+            if kind == "subhead" and not blocks and (not title or _norm(text) == _norm(title)):
+                kind = "headline"
+                title = title or text
+            blocks.append(Block(text, kind, 0))
+    if blocks and blocks[0].kind != "headline" and title:
+        blocks.insert(0, Block(title, "headline", 0))
+    story = Story(headline=title, blocks=blocks, dropped=dropped, page_meta=page_meta,
+                  header=[b for b in blocks[:1] if b.kind == "headline"])
+    for b in blocks:
+        if b.kind == "paragraph":
+            b.text = _split_dateline(b.text, story)
+            break
+    return story
+
+
+def _html_meta(tree, html: str) -> dict:
+    """Title, publisher, url, published, author and language stated in the page's markup."""
+    out: dict[str, str] = {}
+    try:
+        from trafilatura.metadata import extract_metadata
+
+        doc = extract_metadata(tree, date_config={"extensive_search": False, "original_date": True,
+                                                  "outputformat": "%Y-%m-%dT%H:%M"}, extensive=False)
+    except Exception:
+        doc = None
+    if doc is not None:
+        for key, attr in (("title", "title"), ("publisher", "sitename"), ("url", "url"),
+                          ("author", "author"), ("published", "date")):
+            value = getattr(doc, attr, None)
+            if value:
+                out[key] = str(value)
+    if "published" in out:
+        value = out["published"]
+        out["published"] = value[:10] if value.endswith("T00:00") else value
+    lang = tree.get("lang") or tree.get("xml:lang")
+    if lang:
+        out["language"] = lang.split("-")[0].lower()
+    return out
+
+
+# --- entry point -----------------------------------------------------------
+
+def find_story(article: "Article") -> Story:
+    """The article's own text as blocks, and what was dropped around it."""
+    cached = getattr(article, "_story", None)
+    if cached is not None and cached[0] is article.text:
+        return cached[1]
+    if article.format == "html":
+        story = _html_story(article)
+    else:
+        first = getattr(article, "first_line", 1)
+        units = _md_units(article.text, first) if article.format == "md" else _txt_units(article.text, first)
+        hint = article.meta["title"].value if "title" in article.meta else ""
+        story = _assemble(units, hint)
+    try:
+        article._story = (article.text, story)
+    except AttributeError:  # pragma: no cover - a foreign Article-like object
+        pass
+    return story

@@ -1,0 +1,301 @@
+"""Find the story: keep the article's own text, drop the page furniture."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings, strategies as st
+
+from builder import story as story_mod
+from builder.sources import Article, read_article
+from builder.story import Block, Story, find_story, is_caption, line_rule
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "sources"
+FIXTURES = Path(__file__).parent / "fixtures" / "articles"
+SEEDS = yaml.safe_load((FIXTURES / "seeds-story.yaml").read_text(encoding="utf-8"))
+RULES = yaml.safe_load((ROOT / "builder" / "data" / "boilerplate.yaml").read_text(encoding="utf-8"))
+
+
+def story_of(path: Path) -> Story:
+    return find_story(read_article(path))
+
+
+def all_text(story: Story) -> str:
+    return "\n".join(b.text for b in story.blocks)
+
+
+# --- knowledge as data: every rule's examples hold ------------------------
+
+LINE_SECTIONS = ("panel_markers", "end_markers", "ticker_markers", "inline", "aside_markers")
+
+
+@pytest.mark.parametrize("section", LINE_SECTIONS)
+def test_every_line_rule_matches_its_examples_and_not_its_counter_examples(section):
+    for rule in RULES[section]:
+        for example in rule.get("examples", []):
+            assert line_rule(section, example), f"{section}: {rule['pattern']!r} misses {example!r}"
+        for counter in rule.get("counter", []):
+            assert not line_rule(section, counter), f"{section}: {rule['pattern']!r} wrongly matches {counter!r}"
+
+
+def test_every_caption_cue_matches_its_examples_and_not_its_counter_examples():
+    for rule in RULES["caption_cues"]:
+        for example in rule.get("examples", []):
+            assert is_caption(example), f"caption cue {rule['pattern']!r} misses {example!r}"
+        for counter in rule.get("counter", []):
+            assert not is_caption(counter), f"caption cue {rule['pattern']!r} wrongly matches {counter!r}"
+
+
+def test_every_line_rule_has_an_example():
+    for section in LINE_SECTIONS + ("caption_cues",):
+        for rule in RULES[section]:
+            assert rule.get("examples"), f"{section}: {rule['pattern']!r} has no example"
+
+
+# --- the five seed articles ----------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(SEEDS))
+def test_seed_headline_is_found(name):
+    assert story_of(SOURCES / name).headline == SEEDS[name]["headline"]
+
+
+@pytest.mark.parametrize("name", sorted(SEEDS))
+def test_seed_story_paragraphs_are_kept(name):
+    story = story_of(SOURCES / name)
+    kept = "\n".join(b.text for b in story.blocks if b.kind != "caption")
+    for sentence in SEEDS[name]["keep"]:
+        assert sentence in kept, f"{name}: lost {sentence!r}"
+
+
+@pytest.mark.parametrize("name", sorted(SEEDS))
+def test_seed_page_furniture_is_dropped(name):
+    text = all_text(story_of(SOURCES / name))
+    for furniture in SEEDS[name]["drop"]:
+        assert furniture not in text, f"{name}: kept furniture {furniture!r}"
+
+
+@pytest.mark.parametrize("name", sorted(SEEDS))
+def test_seed_photo_captions_are_kept_once_and_marked(name):
+    story = story_of(SOURCES / name)
+    captions = [b.text for b in story.blocks if b.kind == "caption"]
+    assert len(captions) == SEEDS[name]["caption_count"], captions
+    for start in SEEDS[name].get("captions", []):
+        assert any(c.startswith(start) for c in captions), f"{name}: {start!r} not a caption"
+    for b in story.blocks:
+        if b.kind != "caption":
+            assert not any(b.text.startswith(c) for c in SEEDS[name].get("captions", []))
+
+
+def test_duplicated_captions_collapse_to_one():
+    story = story_of(SOURCES / "trump-putin-call-kremlin-pivot-away-from-ukraine.txt")
+    sudzha = [b for b in story.blocks if "Sudzha" in b.text]
+    assert len(sudzha) == 1 and sudzha[0].kind == "caption"
+    assert sum("caption" in why for _, why in story.dropped) >= 2
+
+
+def test_related_news_box_inside_the_body_is_dropped_and_the_story_resumes():
+    story = story_of(SOURCES / "al-mayadeen-ft-trump-signals-retreat-from-ukraine.txt")
+    lines = {b.line: b for b in story.blocks}
+    assert 104 in lines and 114 in lines          # the paragraphs either side of the box
+    assert not any(ln in lines for ln in (108, 110, 112))
+
+
+def test_breaking_ticker_before_the_headline_is_dropped():
+    story = story_of(SOURCES / "al-mayadeen-ft-trump-signals-retreat-from-ukraine.txt")
+    assert story.blocks[0].kind == "headline" and story.blocks[0].line == 75
+    assert all(b.line > 74 for b in story.blocks)
+
+
+def test_why_we_wrote_this_box_is_kept_as_an_aside():
+    story = story_of(SOURCES / "us-warms-to-russia-putins-agenda-isnt-bending.txt")
+    asides = [b for b in story.blocks if b.kind == "aside"]
+    assert len(asides) == 1 and asides[0].text.startswith(SEEDS["us-warms-to-russia-putins-agenda-isnt-bending.txt"]["asides"][0])
+
+
+def test_glued_dateline_is_separated_and_recorded():
+    story = story_of(SOURCES / "newslooks-us-led-ukraine-talks-offer-kremlin-gains.txt")
+    assert story.dateline == "TALLINN, ESTONIA"
+    assert any(b.text.startswith("TALLINN, ESTONIA — As President") for b in story.blocks)
+
+
+def test_byline_prefix_before_the_standfirst_is_stripped():
+    story = story_of(SOURCES / "newslooks-us-led-ukraine-talks-offer-kremlin-gains.txt")
+    first = next(b for b in story.blocks if b.kind == "paragraph")
+    assert first.text.startswith("President Trump’s push to broker peace")
+
+
+def test_blocks_carry_their_line_in_the_source_file():
+    path = SOURCES / "global-times-putin-trump-hold-phone-talks.txt"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for b in story_of(path).blocks:
+        assert b.line >= 1
+        assert lines[b.line - 1].strip().startswith(b.text[:30].strip())
+
+
+def test_story_is_found_the_same_in_the_raw_seed_files():
+    shared = ROOT.parent / "shared" / "seeds"
+    if not shared.is_dir():
+        pytest.skip("no ../shared/seeds here")
+    by_content = {p.read_bytes(): p for p in SOURCES.glob("*.txt")}
+    for raw in sorted(shared.glob("*.txt")):
+        twin = by_content.get(raw.read_bytes())
+        if twin is None:
+            continue
+        a, b = story_of(raw), story_of(twin)
+        assert [(x.kind, x.text) for x in a.blocks] == [(x.kind, x.text) for x in b.blocks]
+
+
+# --- other pages: the heuristics are general -------------------------------
+
+def test_html_page_keeps_the_article_and_drops_nav_scripts_panels_and_comments():
+    story = story_of(FIXTURES / "nav-related-page.html")
+    text = all_text(story)
+    assert story.headline == "Ministers agree grain corridor deal in Ankara"
+    assert "Foreign ministers from four Black Sea states agreed on Wednesday" in text
+    assert "Grain prices fell by three percent" in text
+    for furniture in ("Home", "Storm warning", "Football club", "Celebrity chef", "Lottery", "Great article",
+                      "dataLayer", "font-family", "All rights reserved", "Tweet"):
+        assert furniture not in text, furniture
+    assert all(b.line == 0 for b in story.blocks)
+
+
+def test_html_figure_caption_is_kept_and_marked():
+    story = story_of(FIXTURES / "nav-related-page.html")
+    captions = [b for b in story.blocks if b.kind == "caption"]
+    assert len(captions) == 1 and captions[0].text.startswith("Cargo ships wait at anchor")
+
+
+def test_html_dateline_names_the_agency():
+    story = story_of(FIXTURES / "nav-related-page.html")
+    assert (story.dateline, story.dateline_agency) == ("ANKARA", "Reuters")
+
+
+def test_html_full_of_scripts_gives_an_empty_story_not_a_crash(tmp_path):
+    page = tmp_path / "scripts.html"
+    page.write_text("<html><head>" + "<script>var a = 1;</script>" * 500 + "</head><body>"
+                    + "<script>document.write('x')</script>" * 500 + "</body></html>", encoding="utf-8")
+    article = read_article(page)
+    assert find_story(article).blocks == [] or all(b.kind == "headline" for b in find_story(article).blocks)
+    assert any("no story text" in w for w in article.warnings)
+
+
+def test_markdown_syntax_is_stripped_and_structure_kept():
+    story = story_of(FIXTURES / "front-matter.md")
+    kinds = {b.text: b.kind for b in story.blocks}
+    assert story.headline == "Parliament passes the water reform bill"
+    assert kinds["What changes"] == "subhead"
+    assert kinds["Water prices for farms will be set by regional boards"] == "item"
+    assert kinds['"This is the most important reform of the decade," the minister said on Tuesday.'] == "quote"
+    body = next(t for t in kinds if t.startswith("Parliament passed"))
+    assert "**" not in body and "](" not in body and "last-minute amendment on rural supply" in body
+
+
+def test_markdown_picture_caption_is_one_caption():
+    story = story_of(FIXTURES / "front-matter.md")
+    captions = [b.text for b in story.blocks if b.kind == "caption"]
+    assert captions == ["A farmer checks an irrigation channel near Seville, May 28, 2024."]
+
+
+def test_markdown_related_links_and_nav_are_dropped():
+    text = all_text(story_of(FIXTURES / "front-matter.md"))
+    for furniture in ("Drought hits olive harvest", "Heatwave", "Home", "Politics |"):
+        assert furniture not in text
+
+
+def test_markdown_lines_count_from_the_top_of_the_file_including_front_matter():
+    path = FIXTURES / "front-matter.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    headline = find_story(read_article(path)).blocks[0]
+    assert lines[headline.line - 1] == "# Parliament passes the water reform bill"
+
+
+def test_hard_wrapped_text_is_rejoined_into_paragraphs():
+    story = story_of(FIXTURES / "wrapped-agency.txt")
+    first = next(b for b in story.blocks if b.kind == "paragraph")
+    assert first.text.startswith("LISBON, Portugal (AP) — Portugal's highest court on Tuesday blocked the sale")
+    assert first.text.endswith("as the constitution requires.")
+    assert first.line == 9
+
+
+def test_wrapped_caption_is_marked_and_teaser_panel_dropped():
+    story = story_of(FIXTURES / "wrapped-agency.txt")
+    captions = [b for b in story.blocks if b.kind == "caption"]
+    assert len(captions) == 1 and "Santa Apolonia" in captions[0].text
+    text = all_text(story)
+    assert "Pop star" not in text and "Fishermen" not in text and "Copyright" not in text
+
+
+def test_unmarked_headline_list_and_cut_off_teasers_are_dropped():
+    story = story_of(FIXTURES / "unmarked-teasers.txt")
+    text = all_text(story)
+    assert "Wildfire season" not in text and "Pension reform" not in text
+    assert "Celebrity chef" not in text and "striker" not in text
+    assert "Residents of riverside towns have campaigned" in text
+    assert "The regional environment minister said" in text
+
+
+def test_text_without_furniture_is_kept_whole():
+    story = story_of(FIXTURES / "no-dates.txt")
+    assert story.headline == "Village choir wins regional contest"
+    assert [b.kind for b in story.blocks] == ["headline", "paragraph", "paragraph", "paragraph"]
+    assert story.dropped == []
+
+
+def test_a_file_with_only_a_headline_has_no_paragraphs(tmp_path):
+    path = tmp_path / "short.txt"
+    path.write_text("Just a title here\n", encoding="utf-8")
+    story = find_story(read_article(path))
+    assert not [b for b in story.blocks if b.kind == "paragraph"]
+
+
+def test_paragraphs_without_blank_lines_are_not_taken_for_a_ticker(tmp_path):
+    path = tmp_path / "dense.txt"
+    paras = [f"Paragraph {i} says that the council met on a weekday and agreed on item number {i} of the plan."
+             for i in range(8)]
+    path.write_text("Council agrees the plan\n" + "\n".join(paras) + "\n", encoding="utf-8")
+    story = find_story(read_article(path))
+    assert len([b for b in story.blocks if b.kind == "paragraph"]) == 8
+
+
+def test_story_is_cached_on_the_article_and_recomputed_for_new_text():
+    article = read_article(FIXTURES / "no-dates.txt")
+    first = find_story(article)
+    assert find_story(article) is first
+    article.text = "New headline for a test\n\nA completely different paragraph that says something happened today."
+    assert find_story(article) is not first
+
+
+def test_find_story_accepts_an_article_built_by_hand():
+    article = Article(id="x", path=Path("x.txt"), format="txt",
+                      text="A headline about talks\n\nThe two sides held talks on Monday and agreed to meet again soon.\n",
+                      meta={}, warnings=[])
+    story = find_story(article)
+    assert story.headline == "A headline about talks"
+    assert story.blocks[1] == Block("The two sides held talks on Monday and agreed to meet again soon.", "paragraph", 3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=3000), st.sampled_from(["txt", "md", "html"]))
+def test_find_story_never_raises_on_any_text(text, fmt):
+    article = Article(id="fuzz", path=Path(f"fuzz.{fmt}"), format=fmt, text=text, meta={}, warnings=[])
+    story = find_story(article)
+    assert isinstance(story.blocks, list)
+    for b in story.blocks:
+        assert b.kind in story_mod.KINDS and b.text == b.text.strip()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([
+    "Related News", "Most Read", "BREAKING", "  • Politics", "Share", "", "", "",
+    "A short Title Line Here", "FILE – A man walks past a shop in Kyiv, Ukraine, March 3, 2025. (AP Photo)",
+    "The minister said on Monday that the talks would continue next week in Geneva.",
+    "Officials from both sides met for three hours and agreed to exchange prisoners.",
+    "Source link", "x", "   ", "---", "# Heading", "> quoted line", "- item one two three",
+]), max_size=60))
+def test_find_story_never_raises_on_furniture_soup(lines):
+    for fmt in ("txt", "md"):
+        article = Article(id="soup", path=Path("soup." + fmt), format=fmt, text="\n".join(lines), meta={}, warnings=[])
+        find_story(article)
