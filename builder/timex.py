@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .timex_resolve import RESOLVERS, Ctx, Value
-from .timex_rules import Knowledge, load_rules
+from .timex_rules import DIGIT, Knowledge, load_rules
 
 log = logging.getLogger(__name__)
 
@@ -56,22 +56,21 @@ _DAY_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 class _Scan:
-    """The per-text state: sentence bounds and tense, computed only when a resolver asks."""
+    """The per-text state the resolvers may ask for: sentence bounds and the tense of a clause."""
 
     def __init__(self, k: Knowledge, text: str):
         self.k = k
         self.text = text
-        self._bounds: list[int] | None = None
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
-        if self._bounds is None:
-            self._bounds = [m.end() for m in _SENTENCE_END.finditer(self.text)]
-        b = self._bounds
-        i = bisect.bisect_right(b, start)
-        s = b[i - 1] if i else 0
-        j = bisect.bisect_left(b, end)
-        e = b[j] if j < len(b) else len(self.text)
-        return s, e
+        text = self.text
+        s = max(0, start - 300, text.rfind("\n", 0, start) + 1)
+        for m in _SENTENCE_END.finditer(text, s, start):
+            s = m.end()
+        nl = text.find("\n", end)
+        e = min(len(text) if nl == -1 else nl, end + 300)
+        m = _SENTENCE_END.search(text, end, e)
+        return s, (m.start() + 1 if m else e)
 
     def tense(self, start: int, end: int) -> str | None:
         """"future" or "past" from the cue word nearest the expression in its sentence, or None."""
@@ -86,32 +85,88 @@ class _Scan:
         return best
 
 
+WINDOW = 40  # how far before a content word an expression may start ("over the past five years")
+_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?|['’]|\d+")
+_DIGITS = re.compile(r"\d+")
+_NOT_LETTER = str.maketrans({c: " " for c in "0123456789.,;:!?()[]{}\"'’`-–—/\\$%&*+=<>@#|~^_“”‘"})
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    if len(low) != len(text):  # a few characters change length when lower-cased: keep offsets exact
+        low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    return low
+
+
+def _starts(k: Knowledge, text: str, low: str) -> list[int]:
+    """Positions worth trying the rules at: words that may begin a rule, at or shortly
+    before a head (a content word such as a month or unit, or a number)."""
+    heads: list[int] = []
+    for w in set(low.translate(_NOT_LETTER).split()) & k.heads:
+        i = low.find(w)
+        while i != -1:
+            j = i + len(w)
+            if (i == 0 or not low[i - 1].isalpha()) and (j == len(low) or not low[j].isalpha()):
+                heads.append(i)
+            i = low.find(w, j)
+    words = sorted(heads)
+    for m in _DIGITS.finditer(low):
+        i, j = m.span()
+        if i > 1 and low[i - 1] in ".," and low[i - 2].isdigit():
+            continue  # inside 7,465.95
+        # A number starts a time expression only as a year, before a separator (12:00, 7/8, 8-10,
+        # 1980s, 2nd) or shortly before a content word ("18 months", "June 8").
+        if not (j - i == 4 or low[j:j + 1] in (":", "/", "-", "s", "'", "’", "–", ".") or low[j:j + 2].strip() in
+                ("st", "nd", "rd", "th", "am", "pm", "a.", "p.", "a", "p") or _head_near(words, j, j + 24)):
+            continue
+        heads.append(i)
+    heads.sort()
+    starts: set[int] = set()
+    dispatch = k.dispatch
+    scanned = 0
+    for h in heads:
+        lo = max(scanned, h - WINDOW, low.rfind("\n", 0, h) + 1)
+        for m in _WORD.finditer(low, lo, h):
+            if m.group() in dispatch:
+                starts.add(m.start())
+        starts.add(h)
+        scanned = h + 1
+    return sorted(starts)
+
+
+def _head_near(words: list[int], lo: int, hi: int) -> bool:
+    i = bisect.bisect_left(words, lo)
+    return i < len(words) and words[i] < hi
+
+
 def _candidates(k: Knowledge, text: str):
     """(rule, start, end, groups) for each expression found, left to right, not overlapping."""
-    blocked = [m.span() for m in k.blocked.finditer(text)] if k.blocked else []
-    rules = k.rules
-    pos = 0
-    while pos < len(text):
-        m = k.combined.search(text, pos)
+    low = _lower(text)
+    rules, dispatch, always = k.rules, k.dispatch, k.always
+    done = 0  # end of the last expression taken
+    for start in _starts(k, text, low):
+        if start < done:
+            continue
+        m = _WORD.match(low, start)
         if m is None:
-            return
-        start = m.start()
-        i = int(m.lastgroup[1:])
-        found = _accept(k, rules[i], m, text, blocked, combined=True)
-        j = i + 1
-        while found is None and j < len(rules):  # the first rule's context said no: try the next ones here
+            continue
+        word = m.group()
+        if word[0].isdigit():
+            word = DIGIT
+        order = dispatch.get(word)
+        if order is None and ("'" in word or "’" in word):
+            order = dispatch.get(word.split("'")[0].split("’")[0])
+        for j in order if order is not None else always:
             mm = rules[j].regex.match(text, start)
             if mm is not None:
-                found = _accept(k, rules[j], mm, text, blocked, combined=False)
-            j += 1
-        if found is None:
-            pos = start + 1
-            continue
-        yield found
-        pos = max(found[2], start + 1)
+                found = _accept(k, rules[j], mm, text)
+                if found is not None:
+                    yield found
+                    done = found[2]
+                    break
 
 
-def _accept(k: Knowledge, rule, m: re.Match, text: str, blocked, combined: bool):
+def _accept(k: Knowledge, rule, m: re.Match, text: str):
     start, end = m.span()
     if end <= start:
         return None
@@ -119,14 +174,11 @@ def _accept(k: Knowledge, rule, m: re.Match, text: str, blocked, combined: bool)
         return None
     if rule.right is not None and not rule.right.search(text[end:end + 40]):
         return None
-    for bs, be in blocked:
-        if bs < end and be > start:
-            return None
-    if combined:
-        groups = {short: m.group(full) for full, short in rule.groups}
-    else:
-        groups = m.groupdict()
-    return rule, start, end, groups
+    if k.blocked is not None:
+        for b in k.blocked.finditer(text, max(0, start - 40), min(len(text), end + 40)):
+            if b.start() < end and b.end() > start:
+                return None
+    return rule, start, end, m.groupdict()
 
 
 def tag(text: str, anchor: dt.date | None) -> list[Timex]:

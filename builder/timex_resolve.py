@@ -36,6 +36,12 @@ class Ctx:
     ref_day: Callable[[], dt.date | None] = lambda: None
 
 
+_INT = re.compile(r"\d+")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_DASH_SPACE = re.compile(r"[-\s]+")
+_SEASON_CUE = re.compile(r"\b(?:in|this|last|next|during|since|until|by|of|early|late)\s+$", re.IGNORECASE)
+
+
 def norm(s: str | None) -> str:
     return " ".join((s or "").replace("’", "'").lower().split())
 
@@ -111,11 +117,11 @@ def number(k, word: str | None) -> float | None:
     w = norm(word).replace(",", "")
     if not w:
         return 1
-    if re.fullmatch(r"\d+(?:\.\d+)?", w):
+    if _NUMBER.fullmatch(w):
         return float(w)
     if w in k.number_words:
         return k.number_words[w]
-    parts = re.split(r"[-\s]+", w)
+    parts = _DASH_SPACE.split(w)
     if len(parts) == 2 and all(p in k.number_words for p in parts):
         return k.number_words[parts[0]] + k.number_words[parts[1]]
     return None
@@ -151,7 +157,7 @@ def month_num(k, g) -> int | None:
 
 
 def day_num(s: str) -> int:
-    return int(re.match(r"\d+", s).group())
+    return int(_INT.match(s).group())
 
 
 def weekday_date(anchor: dt.date, wd: int, direction: str) -> dt.date:
@@ -295,7 +301,7 @@ def r_decade(g, c: Ctx) -> Value | None:
 
 def r_century(g, c: Ctx) -> Value | None:
     o = g["ord"]
-    n = int(re.match(r"\d+", o).group()) if o[0].isdigit() else c.k.vocab["ordinals"].get(norm(o))
+    n = int(_INT.match(o).group()) if o[0].isdigit() else c.k.vocab["ordinals"].get(norm(o))
     if not n or n > 30:
         return None
     return Value(f"{n - 1:02d}", mod=mod_of(c.k, g.get("mod")))
@@ -515,8 +521,7 @@ def r_season(g, c: Ctx) -> Value | None:
     mod = mod_of(k, g.get("mod"))
     span = norm(c.text[c.start:c.end])
     if word in k.vocab["season_needs_cue"] and not (g.get("year") or g.get("shift") or mod or span.startswith("the")):
-        if not re.search(r"\b(?:in|this|last|next|during|since|until|by|of|early|late)\s+$",
-                         c.text[max(0, c.start - 12):c.start], re.IGNORECASE):
+        if not _SEASON_CUE.search(c.text[max(0, c.start - 12):c.start]):
             return None
     if g.get("year"):
         return Value(f"{int(g['year']):04d}-{code}", mod=mod)

@@ -48,6 +48,9 @@ class Knowledge:
     vocab: dict
     rules: list
     combined: re.Pattern
+    dispatch: dict             # first word of a text position -> indices of the rules that may start there
+    always: tuple              # indices of rules whose first word is unknown (tried everywhere)
+    heads: frozenset           # content words that can carry an expression (not function words)
     blocked: re.Pattern | None
     cues: re.Pattern
     negatives: list = field(default_factory=list)
@@ -82,7 +85,8 @@ def _alt(words, proper: bool = False) -> str:
         else:
             forms.append(w)
     body = "|".join(re.escape(f).replace(r"\ ", r"\s+").replace("'", "['’]") for f in forms)
-    return f"(?-i:{body})" if proper else f"(?:{body})"
+    # Atomic: once a (longest-first) word matched, never backtrack into shorter ones; keeps failures cheap.
+    return f"(?>(?-i:{body}))" if proper else f"(?>{body})"
 
 
 def _placeholders(v: dict) -> dict[str, str]:
@@ -92,12 +96,12 @@ def _placeholders(v: dict) -> dict[str, str]:
     tens = [w for w, n in words.items() if n in (20, 30, 40, 50, 60, 70, 80, 90)]
     ones = [w for w, n in words.items() if isinstance(n, int) and 1 <= n <= 9 and w.isalpha() and len(w) > 2]
     compound = f"{_alt(tens)}[-\\s]{_alt(ones)}"
-    number = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?![\d,.]\d)|{compound}|{_alt(words)})"
+    number = rf"(?>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?![\d,.]\d)|{compound}|{_alt(words)})"
     month_all = list(v["months"]) + list(v["month_abbreviations"])
     weekday = _alt(v["weekdays"], proper=True)
     return {
         "MONTH_FULL": _alt(v["months"], proper=True),
-        "MONTH": rf"(?:{_alt(v['month_abbreviations'], proper=True)}\.?|{_alt(v['months'], proper=True)})"
+        "MONTH": rf"(?>{_alt(v['months'], proper=True)}|{_alt(v['month_abbreviations'], proper=True)}\.?)"
         if month_all else "(?!)",
         "WEEKDAY": weekday,
         "WEEKDAY_PREFIX": rf"(?:{weekday}|{_alt(v['weekday_abbreviations'], proper=True)}\.?),?\s+",
@@ -128,9 +132,30 @@ _REQUIRED_VOCAB = {
     "parts_of_day": dict, "number_words": dict, "vague_numbers": list, "ordinals": dict, "units": dict,
     "unit_adjectives": list, "duration_mods": dict, "mods": dict, "relative_days": dict, "shifts": dict,
     "refs": dict, "frequencies": dict, "holidays": dict, "time_zones": list, "utc_zones": list,
-    "future_cues": list, "past_cues": list, "year_blocked_after": list, "year_blocked_before": list,
+    "future_cues": list, "function_words": list, "past_cues": list, "year_blocked_after": list, "year_blocked_before": list,
 }
-_RESOLVERS = None  # filled by builder.timex_resolve at import (names are checked there)
+
+
+def one_line(pattern: str) -> str:
+    """``pattern`` with every \\s made unable to cross a line break (a headline is not a date's neighbour)."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            pair = pattern[i:i + 2]
+            if pair == r"\s":
+                out.append(" \\t\\u00a0" if in_class else r"[^\S\n]")
+            else:
+                out.append(pair)
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+        elif ch == "]" and in_class:
+            in_class = False
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def _validate(data) -> list[str]:
@@ -143,6 +168,13 @@ def _validate(data) -> list[str]:
     for key, kind in _REQUIRED_VOCAB.items():
         if not isinstance(vocab.get(key), kind):
             problems.append(f"vocab.{key}: missing or not a {kind.__name__}")
+    if problems:
+        return problems
+    for key, kind in _REQUIRED_VOCAB.items():
+        items = vocab[key] if kind is list else list(vocab[key])
+        bad = [x for x in items if not isinstance(x, str)]
+        if bad:  # YAML reads a bare no/on/yes as a boolean: quote such words
+            problems.append(f"vocab.{key}: {bad!r} must be quoted strings")
     if problems:
         return problems
     for table, top in (("months", 12), ("month_abbreviations", 12), ("weekdays", 7), ("weekday_abbreviations", 7)):
@@ -206,6 +238,7 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
     v = data["vocab"]
     ph = _placeholders(v)
     rules, parts = [], []
+    words = vocab_words(v)
     for i, r in enumerate(data["rules"]):
         where = f"rules[{i}] ({r['name']})"
         if resolvers is not None and r["resolve"] not in resolvers:
@@ -215,16 +248,16 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
         except KeyError as err:
             problems.append(f"{where}: unknown placeholder {err}")
             continue
-        pattern = f"{LEFT_GUARD}(?:{body}){RIGHT_GUARD}"
+        pattern = one_line(f"{LEFT_GUARD}(?:{body}){RIGHT_GUARD}")
         regex = _compile(pattern, where, problems)
         left = _compile(r["left"], f"{where}.left", problems) if r.get("left") else None
         right = _compile(r["right"], f"{where}.right", problems) if r.get("right") else None
         if regex is None:
             continue
-        prefix = f"r{i}_"
-        groups = tuple((prefix + g, g) for g in regex.groupindex)
-        renamed = re.sub(r"\(\?P<(\w+)>", lambda m: f"(?P<{prefix}{m.group(1)}>", pattern)
-        parts.append(f"(?P<r{i}>{renamed})")
+        groups = tuple((g, g) for g in regex.groupindex)
+        bare = re.sub(r"\(\?P<\w+>", "(?:", pattern)  # few groups keep the combined regex fast
+        parts.append(f"(?P<r{len(rules)}>{guard(first_chars(pattern))}{bare})")
+        words |= literal_words(r["pattern"])
         rules.append(Rule(name=r["name"], type=r["type"], resolve=r["resolve"], pattern=pattern, regex=regex,
                           groups=groups, anaphoric=bool(r.get("anaphoric")), left=left, right=right,
                           examples=tuple(r["examples"])))
@@ -237,9 +270,20 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
     before = _compile(rf"(?:^|[\s(])(?:{_alt(v['year_blocked_before'])})\s*$", "year_blocked_before", problems)
     month_cue = _compile(rf"\b(?:{_alt(v['month_cues'])})\s+$", "month_cues", problems)
     combined = _compile("|".join(parts), "combined", problems)
+    heads = frozenset(w for w in words - {norm(w) for w in v["function_words"]} if w.isalpha())
+    dispatch: dict[str, list[int]] = {}
+    always = []
+    for i, rule in enumerate(rules):
+        tokens = first_tokens(rule.pattern)
+        if tokens is None:
+            always.append(i)
+            continue
+        for t in tokens:
+            dispatch.setdefault(t.replace("’", "'"), []).append(i)
     if problems:
         raise TimexDataError("; ".join(problems))
-    k = Knowledge(vocab=v, rules=rules, combined=combined, blocked=blocked, cues=cues,
+    k = Knowledge(vocab=v, rules=rules, combined=combined, dispatch={t: tuple(sorted(set(ix) | set(always))) for t, ix in dispatch.items()},
+                  always=tuple(always), heads=heads, blocked=blocked, cues=cues,
                   negatives=list(data.get("negatives") or []),
                   blocked_examples=[(b["pattern"], b["examples"]) for b in data.get("blocked") or []],
                   year_blocked_after=after, year_blocked_before=before, month_cue=month_cue)
@@ -263,3 +307,239 @@ def load_rules(path: Path = DATA_PATH) -> Knowledge:
     with open(path, encoding="utf-8") as f:
         data = yaml.safe_load(f)
     return build(data, set(RESOLVERS))
+
+
+# ----------------------------------------------------------------- speed: where to look at all
+#
+# Running every rule at every character of an article is far too slow in Python.
+# Instead the tagger first finds "triggers" (any word a rule is made of, or a
+# digit) in one pass, tries the rules only at triggers that lie just before a
+# "head" (a trigger that is not a function word such as "the" or "over"), and
+# every rule in the combined regex is guarded by a look-ahead on the characters
+# it can begin with, so that rules which cannot start at a position fail at once.
+
+_ALL = None  # "any character" in a first-character set
+
+
+def first_chars(pattern: str) -> set[str] | None:
+    """The lower-case characters a match of ``pattern`` can begin with (None: any)."""
+    from re import _constants as c, _parser
+
+    def cat_chars(cat) -> set[str] | None:
+        if cat is c.CATEGORY_DIGIT:
+            return set("0123456789")
+        return _ALL
+
+    def in_chars(items) -> set[str] | None:
+        out: set[str] = set()
+        for op, av in items:
+            if op is c.LITERAL:
+                out.add(chr(av).lower())
+            elif op is c.RANGE:
+                lo, hi = av
+                if hi - lo > 300:
+                    return _ALL
+                out.update(chr(x).lower() for x in range(lo, hi + 1))
+            elif op is c.CATEGORY:
+                got = cat_chars(av)
+                if got is _ALL:
+                    return _ALL
+                out |= got
+            else:  # NEGATE and anything unusual
+                return _ALL
+        return out
+
+    def seq(items) -> tuple[set[str] | None, bool]:
+        acc: set[str] = set()
+        for op, av in items:
+            got, nullable = item(op, av)
+            if got is _ALL:
+                return _ALL, False
+            acc |= got
+            if not nullable:
+                return acc, False
+        return acc, True
+
+    def item(op, av) -> tuple[set[str] | None, bool]:
+        if op is c.LITERAL:
+            return {chr(av).lower()}, False
+        if op is c.IN:
+            return in_chars(av), False
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            return set(), True
+        if op is c.SUBPATTERN:
+            return seq(av[-1])
+        if op is getattr(c, "ATOMIC_GROUP", None):
+            return seq(av)
+        if op is c.BRANCH:
+            acc, nullable = set(), False
+            for alt in av[1]:
+                got, n = seq(alt)
+                if got is _ALL:
+                    return _ALL, False
+                acc |= got
+                nullable = nullable or n
+            return acc, nullable
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            lo, _hi, sub = av
+            got, n = seq(sub)
+            return got, (lo == 0 or n)
+        return _ALL, False
+
+    try:
+        got, nullable = seq(_parser.parse(pattern, re.IGNORECASE))
+    except Exception:  # an unusual construct: no guard, the rule is simply always tried
+        return _ALL
+    if got is _ALL or nullable:
+        return _ALL
+    return got | {ch.upper() for ch in got}
+
+
+def guard(chars: set[str] | None) -> str:
+    if chars is _ALL:
+        return ""
+    return "(?=[" + "".join(re.escape(ch) for ch in sorted(chars)) + "])"
+
+
+def literal_words(pattern: str) -> set[str]:
+    """The plain words written in a rule pattern (outside placeholders and classes)."""
+    s = re.sub(r"\{[A-Z_]+\}|\(\?P<\w+>|\(\?[-aiLmsux]*:|\\[a-zA-Z]|\[[^\]]*\]", " ", pattern)
+    return {w.lower() for w in re.findall(r"[A-Za-z]+", s)}
+
+
+def vocab_words(v: dict) -> set[str]:
+    words: set[str] = set()
+
+    def add(x):
+        if isinstance(x, str):
+            words.update(w.lower().replace("’", "'") for w in re.findall(r"[A-Za-z][A-Za-z'’]*", x))
+        elif isinstance(x, dict):
+            for key, val in x.items():
+                add(key)
+                if isinstance(val, dict):
+                    add(val.get("forms") or [])
+        elif isinstance(x, list):
+            for y in x:
+                add(y)
+
+    for key in ("months", "month_abbreviations", "weekdays", "weekday_abbreviations", "seasons", "parts_of_day",
+                "number_words", "vague_numbers", "ordinals", "units", "unit_adjectives", "duration_mods", "mods",
+                "relative_days", "shifts", "refs", "frequencies", "holidays", "time_zones"):
+        add(v.get(key))
+    return words
+
+
+def trie_regex(words) -> str:
+    """A regex matching any of ``words`` (lower case), factored by common prefixes."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def emit(node) -> str:
+        end = "" in node
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch != ""]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and not end else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if end else body
+
+    return emit(trie)
+
+
+DIGIT = "#"   # the first token of a rule or text position that is a number
+_LETTERS = set("abcdefghijklmnopqrstuvwxyz'’")
+_MAX_TOKENS = 20000
+
+
+def first_tokens(pattern: str) -> set[str] | None:
+    """The lower-case words a match of ``pattern`` can begin with (DIGIT for a number,
+    a punctuation mark for itself); None when that cannot be worked out (try the rule anywhere)."""
+    from re import _constants as c, _parser
+
+    class Unknown(Exception):
+        pass
+
+    def chars_of(items) -> set[str]:
+        out: set[str] = set()
+        for op, av in items:
+            if op is c.LITERAL:
+                out.add(chr(av).lower())
+            elif op is c.RANGE and av[1] - av[0] < 80:
+                out.update(chr(x).lower() for x in range(av[0], av[1] + 1))
+            elif op is c.CATEGORY and av is c.CATEGORY_DIGIT:
+                out.update("0123456789")
+            elif op is c.CATEGORY and av is c.CATEGORY_SPACE:
+                out.update(" \t\n")
+            else:
+                raise Unknown
+        return out
+
+    def step(partials: set[str], chars: set[str], finished: set[str]) -> set[str]:
+        letters = chars & _LETTERS
+        others = chars - _LETTERS
+        nxt = {p + ch for p in partials for ch in letters}
+        for p in partials:
+            if p:
+                if others:
+                    finished.add(p)
+            else:
+                for ch in others:
+                    finished.add(DIGIT if ch.isdigit() else ch)
+        if len(nxt) + len(finished) > _MAX_TOKENS:
+            raise Unknown
+        return nxt
+
+    def seq(items, partials: set[str], finished: set[str]) -> set[str]:
+        for op, av in items:
+            if not partials:
+                break
+            partials = item(op, av, partials, finished)
+        return partials
+
+    def item(op, av, partials, finished) -> set[str]:
+        if op is c.LITERAL:
+            return step(partials, {chr(av).lower()}, finished)
+        if op is c.IN:
+            if av and av[0][0] is c.NEGATE:
+                if "" in partials:
+                    raise Unknown
+                finished.update(p for p in partials)
+                return set()
+            return step(partials, chars_of(av), finished)
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            return partials
+        if op is c.SUBPATTERN:
+            return seq(av[-1], partials, finished)
+        if op is getattr(c, "ATOMIC_GROUP", None):
+            return seq(av, partials, finished)
+        if op is c.BRANCH:
+            out: set[str] = set()
+            for alt in av[1]:
+                out |= seq(alt, set(partials), finished)
+            return out
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            lo, hi, sub = av
+            out = set(partials) if lo == 0 else set()
+            cur = set(partials)
+            for n in range(1, min(hi, 4) + 1):
+                cur = seq(sub, cur, finished)
+                if n >= lo:
+                    out |= cur
+                if not cur:
+                    break
+            if hi > 4 and cur:
+                raise Unknown
+            return out
+        raise Unknown
+
+    try:
+        finished: set[str] = set()
+        rest = seq(_parser.parse(pattern, re.IGNORECASE), {""}, finished)
+        if "" in rest:
+            return None
+        return finished | rest
+    except (Unknown, Exception):
+        return None
