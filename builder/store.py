@@ -572,6 +572,9 @@ class Store:
             if new != old:
                 texts[path] = new
                 before[ident] = self._before.get(ident)
+            else:  # two candidates undid each other's change
+                self.result.updated.remove(ident)
+                _add_once(self.result.unchanged, ident)
         for ident in sorted(self.created):
             path = self.root / model.event_relpath(ident)
             texts[path] = render_new_event(self.events[ident], path)

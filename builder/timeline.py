@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model
-from .yamlio import YamlError, load
+from .yamlio import YamlError, line_of, load, loads, read_text
 
 REGISTRIES = ("actors", "places")
 SCHEMA_HEADER = "# yaml-language-server: $schema={}\n"
@@ -47,9 +47,10 @@ class Registry:
     def reindex(self) -> None:
         self._index = {}
         for ident, entry in self.entries.items():
-            names = [ident, entry.get("name", "")] + list(entry.get("aliases") or [])
+            aliases = entry.get("aliases") or []
+            names = [ident, entry.get("name", "")] + (list(aliases) if isinstance(aliases, list) else [aliases])
             for name in names:
-                key = norm_name(name)
+                key = norm_name(name) if isinstance(name, str) else ""
                 if key:
                     self._index.setdefault(key, ident)
 
@@ -83,14 +84,15 @@ class Timeline:
 
 def event_files(root: Path) -> list[Path]:
     """Every event file below ``root`` (YYYY/*.yaml), in a stable order."""
-    return sorted(p for p in root.glob("[0-9][0-9][0-9][0-9]/*.yaml") if not p.name.startswith("."))
+    return sorted(p for p in root.glob("[0-9][0-9][0-9][0-9]/*.yaml") if not p.name.startswith(".") and p.is_file())
 
 
 def load_registry(path: Path, problems: list[YamlError]) -> dict[str, dict]:
     if not path.exists():
         return {}
     try:
-        data = load(path)
+        text = read_text(path)
+        data = loads(text, str(path))
     except YamlError as err:
         problems.append(err)
         return {}
@@ -105,7 +107,7 @@ def load_registry(path: Path, problems: list[YamlError]) -> dict[str, dict]:
         if isinstance(entry, str):
             entry = {"name": entry}
         if not isinstance(entry, dict):
-            problems.append(YamlError(str(path), 1, f"entry {ident!r} must be a mapping with a name"))
+            problems.append(YamlError(str(path), line_of(text, (ident,)), f"entry {ident!r} must be a mapping with a name"))
             continue
         out[str(ident)] = entry
     return out
