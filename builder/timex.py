@@ -52,6 +52,7 @@ class Timex:
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘`(A-Z0-9])|\n")
+PENDING = Value("")  # an anaphoric expression, resolved once the dates before it are known
 _DAY_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
@@ -86,6 +87,7 @@ class _Scan:
 
 
 WINDOW = 40  # how far before a content word an expression may start ("over the past five years")
+BACK = 4     # and in words ("the end of last year")
 _WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?|['’]|\d+")
 _DIGITS = re.compile(r"\d+")
 _NOT_LETTER = str.maketrans({c: " " for c in "0123456789.,;:!?()[]{}\"'’`-–—/\\$%&*+=<>@#|~^_“”‘"})
@@ -110,14 +112,19 @@ def _starts(k: Knowledge, text: str, low: str) -> list[int]:
                 heads.append(i)
             i = low.find(w, j)
     words = sorted(heads)
+    not_time = k.number_not_time
     for m in _DIGITS.finditer(low):
         i, j = m.span()
-        if i > 1 and low[i - 1] in ".," and low[i - 2].isdigit():
-            continue  # inside 7,465.95
+        before = low[i - 1] if i else " "
+        if before in "$£€" or (before in ".," and i > 1 and low[i - 2].isdigit()):
+            continue  # money, or inside 7,465.95
+        if not_time.match(low, j):
+            continue  # 3.4 %, 40 billion, 89.68 points
         # A number starts a time expression only as a year, before a separator (12:00, 7/8, 8-10,
-        # 1980s, 2nd) or shortly before a content word ("18 months", "June 8").
-        if not (j - i == 4 or low[j:j + 1] in (":", "/", "-", "s", "'", "’", "–", ".") or low[j:j + 2].strip() in
-                ("st", "nd", "rd", "th", "am", "pm", "a.", "p.", "a", "p") or _head_near(words, j, j + 24)):
+        # 1980s, 2nd, '82) or shortly before a content word ("18 months", "June 8").
+        if not (j - i == 4 or before in "'’" or low[j:j + 1] in (":", "/", "-", "s", "'", "’", "–", ".")
+                or low[j:j + 2].strip() in ("st", "nd", "rd", "th", "am", "pm", "a.", "p.", "a", "p")
+                or _head_near(words, j, j + 24)):
             continue
         heads.append(i)
     heads.sort()
@@ -126,7 +133,8 @@ def _starts(k: Knowledge, text: str, low: str) -> list[int]:
     scanned = 0
     for h in heads:
         lo = max(scanned, h - WINDOW, low.rfind("\n", 0, h) + 1)
-        for m in _WORD.finditer(low, lo, h):
+        before = [m for m in _WORD.finditer(low, lo, h)][-BACK:]
+        for m in before:
             if m.group() in dispatch:
                 starts.add(m.start())
         starts.add(h)
@@ -139,8 +147,11 @@ def _head_near(words: list[int], lo: int, hi: int) -> bool:
     return i < len(words) and words[i] < hi
 
 
-def _candidates(k: Knowledge, text: str):
-    """(rule, start, end, groups) for each expression found, left to right, not overlapping."""
+def _candidates(k: Knowledge, text: str, resolve):
+    """(rule, start, end, groups, value) for each expression found, left to right, not overlapping.
+
+    ``resolve(rule, start, end, groups)`` gives the value, None to reject (the next rules are
+    then tried at the same place), or PENDING for an anaphoric rule resolved later."""
     low = _lower(text)
     rules, dispatch, always = k.rules, k.dispatch, k.always
     done = 0  # end of the last expression taken
@@ -161,9 +172,11 @@ def _candidates(k: Knowledge, text: str):
             if mm is not None:
                 found = _accept(k, rules[j], mm, text)
                 if found is not None:
-                    yield found
-                    done = found[2]
-                    break
+                    value = resolve(*found)
+                    if value is not None:
+                        yield (*found, value)
+                        done = found[2]
+                        break
 
 
 def _accept(k: Knowledge, rule, m: re.Match, text: str):
@@ -201,14 +214,13 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
 
 def _tag(k: Knowledge, text: str, anchor: dt.date | None) -> list[Timex]:
     scan = _Scan(k, text)
-    found: list[tuple] = []  # (start, end, rule, groups, Value | None)
-    for rule, start, end, groups in _candidates(k, text):
+    def first_pass(rule, start, end, groups):
         if rule.anaphoric:
-            found.append((start, end, rule, groups, None))
-            continue
-        value = _resolve(k, scan, rule, groups, start, end, anchor, lambda: None)
-        if value is not None:
-            found.append((start, end, rule, groups, value))
+            return PENDING
+        return _resolve(k, scan, rule, groups, start, end, anchor, lambda: None)
+
+    found = [(start, end, rule, groups, None if value is PENDING else value)
+             for rule, start, end, groups, value in _candidates(k, text, first_pass)]
     out: list[Timex] = []
     last_day: list[dt.date | None] = [None]
     for start, end, rule, groups, value in found:

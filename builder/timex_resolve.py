@@ -392,7 +392,7 @@ def r_ago(g, c: Ctx) -> Value | None:
         return None
     if n is None:
         return Value("PAST_REF", mod=mod, relative=True)
-    gran = {"H": "D", "MIN": "D", "S": "D", "DE": "Y", "CE": "Y"}.get(code, code)
+    gran = {"H": "D", "MIN": "D", "S": "D", "W": "D", "DE": "Y", "CE": "Y"}.get(code, code)
     if c.anchor is None:
         return Value(UNKNOWN[gran], mod=mod, relative=True)
     return Value(fmt(shift(c.anchor, code, -n), gran), mod=mod, relative=True)
@@ -419,7 +419,7 @@ def r_this_unit(g, c: Ctx) -> Value | None:
     mod = mod_of(k, g.get("mod"))
     if sh in ("the past", "the last", "past") and unit in ("week", "month", "year", "decade", "century"):
         return Value(duration_value(code, 1), type="DURATION")
-    if sh in ("previous", "before", "earlier", "prior"):
+    if sh in ("previous", "before", "earlier", "prior", "the past", "the last", "past"):
         n = -1
     elif sh in ("the", ""):
         n = 0
@@ -591,6 +591,8 @@ def r_duration(g, c: Ctx) -> Value | None:
         if n is not None and " and a half" in norm(c.text[c.start:c.end]):
             n += 0.5
         if raw in ("a", "an") and code in ("S", "Q"):  # "a second time", "a quarter of its dealers"
+            return None
+        if raw in ("a", "an", "one", "single") and norm(unit).endswith("s"):  # "a decades-long dispute"
             return None
         if raw == "single" and code not in ("D",):
             return None

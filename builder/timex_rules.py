@@ -67,6 +67,7 @@ class Knowledge:
     year_blocked_after: re.Pattern | None = None
     year_blocked_before: re.Pattern | None = None
     month_cue: re.Pattern | None = None
+    number_not_time: re.Pattern | None = None  # what after a number makes it a quantity ("3 %", "40 billion")
 
 
 def norm(phrase: str) -> str:
@@ -96,7 +97,7 @@ def _placeholders(v: dict) -> dict[str, str]:
     tens = [w for w, n in words.items() if n in (20, 30, 40, 50, 60, 70, 80, 90)]
     ones = [w for w, n in words.items() if isinstance(n, int) and 1 <= n <= 9 and w.isalpha() and len(w) > 2]
     compound = f"{_alt(tens)}[-\\s]{_alt(ones)}"
-    number = rf"(?>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?![\d,.]\d)|{compound}|{_alt(words)})"
+    number = rf"(?>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?![\d,.]\d)|{compound}|{_alt(words)})(?![a-z])"
     month_all = list(v["months"]) + list(v["month_abbreviations"])
     weekday = _alt(v["weekdays"], proper=True)
     return {
@@ -132,7 +133,7 @@ _REQUIRED_VOCAB = {
     "parts_of_day": dict, "number_words": dict, "vague_numbers": list, "ordinals": dict, "units": dict,
     "unit_adjectives": list, "duration_mods": dict, "mods": dict, "relative_days": dict, "shifts": dict,
     "refs": dict, "frequencies": dict, "holidays": dict, "time_zones": list, "utc_zones": list,
-    "future_cues": list, "function_words": list, "past_cues": list, "year_blocked_after": list, "year_blocked_before": list,
+    "future_cues": list, "function_words": list, "number_not_time_after": list, "past_cues": list, "year_blocked_after": list, "year_blocked_before": list,
 }
 
 
@@ -265,12 +266,16 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
     blocked = _compile("|".join(f"(?:{p})" for p in blocked_src), "blocked", problems) if blocked_src else None
     future = _alt(v["future_cues"])
     past = _alt(v["past_cues"])
-    cues = _compile(rf"\b(?:(?P<future>{future})|(?P<past>{past}|\w{{3,}}ed))\b", "cues", problems)
+    # any -ed word counts as past, except a passive after "be" ("will be completed")
+    cues = _compile(rf"\b(?:(?P<future>{future})|(?P<past>{past}|(?<!\bbe\s)\w{{3,}}ed))\b", "cues", problems)
     after = _compile(rf"^\s*(?:{_alt(v['year_blocked_after'])})", "year_blocked_after", problems)
     before = _compile(rf"(?:^|[\s(])(?:{_alt(v['year_blocked_before'])})\s*$", "year_blocked_before", problems)
     month_cue = _compile(rf"\b(?:{_alt(v['month_cues'])})\s+$", "month_cues", problems)
+    not_time = _compile(rf"[ \t]*(?:{_alt([norm(w) for w in v['number_not_time_after']])})(?![a-z])",
+                        "number_not_time_after", problems)
     combined = _compile("|".join(parts), "combined", problems)
-    heads = frozenset(w for w in words - {norm(w) for w in v["function_words"]} if w.isalpha())
+    content = {w for w in words - {norm(w) for w in v["function_words"]} if w.isalpha()}
+    heads = frozenset(content | {w + "s" for w in content})  # "on Sundays"
     dispatch: dict[str, list[int]] = {}
     always = []
     for i, rule in enumerate(rules):
@@ -286,7 +291,8 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
                   always=tuple(always), heads=heads, blocked=blocked, cues=cues,
                   negatives=list(data.get("negatives") or []),
                   blocked_examples=[(b["pattern"], b["examples"]) for b in data.get("blocked") or []],
-                  year_blocked_after=after, year_blocked_before=before, month_cue=month_cue)
+                  year_blocked_after=after, year_blocked_before=before, month_cue=month_cue,
+                  number_not_time=not_time)
     k.months = {norm(n): m for n, m in {**v["months"], **v["month_abbreviations"]}.items()}
     k.weekdays = {norm(n): d for n, d in {**v["weekdays"], **v["weekday_abbreviations"]}.items()}
     k.number_words = {norm(w): n for w, n in v["number_words"].items()}
