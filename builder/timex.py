@@ -223,14 +223,17 @@ def _tag(k: Knowledge, text: str, anchor: dt.date | None) -> list[Timex]:
              for rule, start, end, groups, value in _candidates(k, text, first_pass)]
     out: list[Timex] = []
     last_day: list[dt.date | None] = [None]
+    last_value: list[str | None] = [None]
     for start, end, rule, groups, value in found:
         if value is None:
-            value = _resolve(k, scan, rule, groups, start, end, anchor, lambda: last_day[0])
+            value = _resolve(k, scan, rule, groups, start, end, anchor, lambda: last_day[0], lambda: last_value[0])
             if value is None:
                 continue
         typ = value.type or rule.type
         out.append(Timex(start, end, text[start:end], typ, value.value, value.end_value, value.mod,
                          value.relative, value.future))
+        if typ == "DATE" and value.value[:1].isdigit():
+            last_value[0] = value.value
         if typ == "DATE" and _DAY_VALUE.match(value.value) and not value.value.startswith("X"):
             try:
                 last_day[0] = dt.date.fromisoformat(value.value[:10])
@@ -239,9 +242,9 @@ def _tag(k: Knowledge, text: str, anchor: dt.date | None) -> list[Timex]:
     return out
 
 
-def _resolve(k, scan: _Scan, rule, groups, start, end, anchor, ref_day) -> Value | None:
+def _resolve(k, scan: _Scan, rule, groups, start, end, anchor, ref_day, ref_value=lambda: None) -> Value | None:
     ctx = Ctx(k=k, text=scan.text, start=start, end=end, anchor=anchor,
-              tense=lambda: scan.tense(start, end), ref_day=ref_day)
+              tense=lambda: scan.tense(start, end), ref_day=ref_day, ref_value=ref_value)
     return RESOLVERS[rule.resolve](groups, ctx)
 
 

@@ -34,6 +34,7 @@ class Ctx:
     anchor: dt.date | None
     tense: Callable[[], str | None]  # "future", "past" or None, computed on demand
     ref_day: Callable[[], dt.date | None] = lambda: None
+    ref_value: Callable[[], str | None] = lambda: None   # the last date value mentioned before
 
 
 _INT = re.compile(r"\d+")
@@ -435,13 +436,34 @@ def r_this_unit(g, c: Ctx) -> Value | None:
     return Value(fmt(shift(c.anchor, code, n), code), mod=mod, relative=True, future=n > 0)
 
 
+_YEAR_PREFIX = re.compile(r"^(\d{4})(-(?:\d\d|Q\d|H\d|W\d\d|SP|SU|FA|WI))?")
+
+
 def r_same_period(g, c: Ctx) -> Value | None:
+    """"the same period last year": the period last mentioned, a year earlier."""
+    ref = c.ref_value()
+    m = _YEAR_PREFIX.match(ref or "")
+    if m and not (c.anchor and ref.startswith(f"{c.anchor.isoformat()}")):
+        return Value(f"{int(m.group(1)) - 1:04d}{m.group(2) or ''}", relative=True)
     if c.anchor is None:
         return Value("XXXX", relative=True)
-    unit = norm(g["unit"])
-    code = {"month": "M", "quarter": "Q", "week": "W"}.get(unit, "Y")
-    ref = c.ref_day() or c.anchor
-    return Value(fmt(shift(ref, "Y", -1), code), relative=True)
+    code = {"month": "M", "quarter": "Q", "week": "W"}.get(norm(g["unit"]), "Y")
+    return Value(fmt(shift(c.anchor, "Y", -1), code), relative=True)
+
+
+def r_week_of_month(g, c: Ctx) -> Value | None:
+    m = month_num(c.k, g)
+    if g.get("year"):
+        y = int(g["year"])
+    elif c.anchor is None:
+        return Value("XXXX-WXX", relative=True)
+    else:
+        y = closest([dt.date(c.anchor.year + o, m, 15) for o in (-1, 0, 1)], c.anchor, c.tense()).year
+    o = norm(g["ord"])
+    last = calendar.monthrange(y, m)[1]
+    day = last - 3 if o in ("last", "final") else min(last, 4 + 7 * ({"first": 0, "second": 1, "third": 2}.get(o, 3)))
+    yy, w, _ = dt.date(y, m, day).isocalendar()
+    return Value(f"{yy:04d}-W{w:02d}", relative=not g.get("year"))
 
 
 def r_weekend(g, c: Ctx) -> Value | None:
@@ -552,6 +574,8 @@ def r_reference_day(g, c: Ctx) -> Value | None:
 def r_fixed(g, c: Ctx) -> Value | None:
     if g.get("recent_adj"):
         return Value("PAST_REF", relative=True)
+    if g.get("current_adj"):
+        return Value("PRESENT_REF", relative=True)
     key = norm(g.get("freq") or g.get("ref"))
     value = c.k.fixed.get(key)
     if value is None:
@@ -607,6 +631,6 @@ RESOLVERS = {
     "date": r_date, "numeric_date": r_numeric_date, "month": r_month, "year": r_year, "decade": r_decade,
     "century": r_century, "relative_day": r_relative_day, "weekday": r_weekday, "day_part": r_day_part,
     "clock": r_clock, "ago": r_ago, "later": r_later, "this_unit": r_this_unit, "same_period": r_same_period,
-    "weekend": r_weekend, "quarter": r_quarter, "half": r_half, "season": r_season, "holiday": r_holiday,
+    "weekend": r_weekend, "week_of_month": r_week_of_month, "quarter": r_quarter, "half": r_half, "season": r_season, "holiday": r_holiday,
     "reference_day": r_reference_day, "fixed": r_fixed, "set_every": r_set_every, "duration": r_duration,
 }
