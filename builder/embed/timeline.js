@@ -31,7 +31,9 @@ const el = (tag, cls, text) => {
   return n;
 };
 const str = (v) => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '');
-const list = (v) => (Array.isArray(v) ? v.map(str).filter(Boolean) : str(v) ? [str(v)] : []);
+const clean = (x) => typeof x === 'string' && x && x.trim() === x;
+// Lists of names; the usual well-formed array is kept as it is (no copy: 10,000 events load fast).
+const list = (v) => (Array.isArray(v) ? (v.every(clean) ? v : v.map(str).filter(Boolean)) : str(v) ? [str(v)] : []);
 
 /** An absolute http(s) URL for ``raw`` resolved against ``base``, or null (javascript:, data:, junk). */
 export function safeURL(raw, base) {
@@ -57,18 +59,18 @@ export function parseDate(v) {
 const bound = (t, fill) => t.key + (t.p === 'y' ? `-${fill}-${fill}` : t.p === 'm' ? `-${fill}` : '');
 
 const formatCache = new Map();
-function formats(lang) {
-  let f = formatCache.get(lang);
+const FORMAT = { d: { day: 'numeric', month: 'short', year: 'numeric' }, m: { month: 'long', year: 'numeric' } };
+/** Intl formatter of precision p (d or m) for lang, made once: making one costs a few milliseconds. */
+function formatter(lang, p) {
+  const key = `${lang}|${p}`;
+  let f = formatCache.get(key);
   if (!f) {
-    const make = (o) => {
-      try {
-        return new Intl.DateTimeFormat(lang || undefined, { timeZone: 'UTC', ...o });
-      } catch {
-        return new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', ...o });
-      }
-    };
-    f = { d: make({ day: 'numeric', month: 'short', year: 'numeric' }), m: make({ month: 'long', year: 'numeric' }) };
-    formatCache.set(lang, f);
+    try {
+      f = new Intl.DateTimeFormat(lang || undefined, { timeZone: 'UTC', ...FORMAT[p] });
+    } catch {
+      f = new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', ...FORMAT[p] });
+    }
+    formatCache.set(key, f);
   }
   return f;
 }
@@ -76,12 +78,11 @@ const utc = (t) => Date.UTC(t.y, (t.m || 1) - 1, t.d || 1);
 
 /** A date or span at its precision, month names through Intl: "2025", "May 2025", "8–10 May 2025". */
 export function formatDate(start, end, lang) {
-  const f = formats(lang);
-  const one = (t) => (t.p === 'y' ? String(t.y) : f[t.p].format(utc(t)));
+  const one = (t) => (t.p === 'y' ? String(t.y) : formatter(lang, t.p).format(utc(t)));
   if (!end || end.key === start.key) return one(start);
   if (start.p === end.p && start.p !== 'y') {
     try {
-      return f[start.p].formatRange(utc(start), utc(end));
+      return formatter(lang, start.p).formatRange(utc(start), utc(end));
     } catch { /* older engines: fall through */ }
   }
   return `${one(start)} – ${one(end)}`;
@@ -90,30 +91,37 @@ export function formatDate(start, end, lang) {
 const plain = (md) =>
   md.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\*\*|__|`/g, '').replace(/^[#>\s]+/gm, '').replace(/\s+/g, ' ').trim();
 
-/** One record of events.json as the widget uses it, or null when it has no usable date. */
-function normalise(raw, i, base) {
+/** One record of events.json as the widget uses it. Only the date is read up front (to sort,
+ *  filter and group); other fields are read from the record when first needed, so 10,000 events
+ *  are ready in a few milliseconds. */
+class Ev {
+  constructor(raw, id, start, end) {
+    this.raw = raw;
+    this.id = id;
+    this.start = start;
+    this.end = end;
+    this.lo = bound(start, '00');
+    this.hi = bound(end || start, '99');
+    this.group = start.p === 'y' ? start.key : start.key.slice(0, 7);
+  }
+  get title() { return str(this.raw.title); }
+  get summary() { return str(this.raw.summary); }
+  get planned() { return this.raw.planned === true; }
+  get kinds() { return (this._k ||= list(this.raw.kind)); }
+  get actors() { return (this._a ||= list(this.raw.actors)); }
+  get places() { return (this._p ||= list(this.raw.places)); }
+  get tags() { return (this._t ||= list(this.raw.tags)); }
+  get sources() { return Array.isArray(this.raw.sources) ? this.raw.sources : []; }
+}
+
+/** An Ev for a record of events.json, or null when it is not an object with a usable start date. */
+function normalise(raw, i) {
   if (!raw || typeof raw !== 'object') return null;
   const start = parseDate(raw.start ?? raw.date);
   if (!start) return null;
-  let end = parseDate(raw.end);
+  let end = raw.end == null ? null : parseDate(raw.end);
   if (end && end.key < start.key) end = null;
-  return {
-    id: str(raw.id) || `event-${i + 1}`,
-    start,
-    end,
-    lo: bound(start, '00'),
-    hi: bound(end || start, '99'),
-    group: start.p === 'y' ? start.key : start.key.slice(0, 7),
-    title: str(raw.title),
-    summary: str(raw.summary),
-    kinds: list(raw.kind),
-    actors: list(raw.actors),
-    places: list(raw.places),
-    tags: list(raw.tags),
-    planned: raw.planned === true,
-    url: safeURL(raw.url, base),
-    sources: Array.isArray(raw.sources) ? raw.sources : [],
-  };
+  return new Ev(raw, str(raw.id) || `event-${i + 1}`, start, end);
 }
 
 const byDate = (a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -128,7 +136,7 @@ const firstAtOrAfter = (arr, x, key = (v) => v) => {
 };
 const reducedMotion = () => matchMedia('(prefers-reduced-motion: reduce)').matches;
 
-async function fetchEvents(url) {
+async function fetchEvents(url, clock = {}) {
   let res;
   try {
     res = await fetch(url, { credentials: 'omit' });
@@ -138,11 +146,14 @@ async function fetchEvents(url) {
   if (res.status === 404) throw Object.assign(new LoadError(`No timeline data at ${url} (HTTP 404 Not Found).`), { status: 404 });
   if (!res.ok) throw new LoadError(`The server answered HTTP ${res.status} for ${url}.`);
   let data;
+  const text = await res.text();
+  clock.received = performance.now();
   try {
-    data = JSON.parse(await res.text());
+    data = JSON.parse(text);
   } catch {
     throw new LoadError(`The file at ${url} is not valid JSON.`);
   }
+  clock.parsed = performance.now();
   const events = Array.isArray(data) ? data : data && Array.isArray(data.events) ? data.events : null;
   if (!events) throw new LoadError(`The file at ${url} has no "events" list.`);
   return events;
@@ -212,6 +223,7 @@ export class TimelineEmbed extends HTMLElement {
       s.name = name;
       s.setAttribute('aria-label', `Filter by ${name}`);
       s.addEventListener('change', () => { this._f[name] = s.value; this._refresh(); });
+      for (const type of ['pointerdown', 'focus', 'keydown']) s.addEventListener(type, () => this._options());
       filters.append(s);
     }
     this._dates = {};
@@ -346,6 +358,7 @@ export class TimelineEmbed extends HTMLElement {
       if (!src) throw new LoadError('No data source: set the src attribute to the address of events.json.');
       const base = (this._base = new URL(src, document.baseURI).href);
       const years = this._years();
+      const clock = (this._clock = {});
       const missing = this._loaded === 'all' ? [] : years ? years.filter((y) => !this._loaded?.has(y)) : null;
       if (!missing || missing.length) {
         this._state('loading');
@@ -353,14 +366,15 @@ export class TimelineEmbed extends HTMLElement {
         let raws, got;
         if (missing) {
           const parts = await Promise.all(
-            missing.map((y) => fetchEvents(new URL(`events-${y}.json`, base).href).catch((e) => (e.status === 404 ? null : Promise.reject(e)))),
+            missing.map((y) => fetchEvents(new URL(`events-${y}.json`, base).href, clock).catch((e) => (e.status === 404 ? null : Promise.reject(e)))),
           );
           // No year file at all: a site publishing only events.json. Fall back to it.
-          if (parts.every((p) => p === null)) raws = await fetchEvents(base);
+          if (parts.every((p) => p === null)) raws = await fetchEvents(base, clock);
           else { raws = parts.flatMap((p) => p || []); got = new Set([...(this._loaded || []), ...missing]); }
-        } else raws = await fetchEvents(base);
+        } else raws = await fetchEvents(base, clock);
         if (seq !== this._seq) return;
         this._merge(raws, got ? this._all : [], got || 'all');
+        clock.merged = performance.now();
       }
       await this._css;
       if (seq === this._seq) this._refresh();
@@ -372,20 +386,36 @@ export class TimelineEmbed extends HTMLElement {
   }
 
   _merge(raws, keep, loaded) {
-    const byId = new Map(keep.map((e) => [e.id, e]));
     let skipped = loaded === 'all' ? 0 : this._skipped;
-    raws.forEach((raw, i) => {
-      const e = normalise(raw, i, this._base);
-      if (e) byId.set(e.id, e);
+    let all = [];
+    for (let i = 0; i < raws.length; i++) {
+      const e = normalise(raws[i], i);
+      if (e) all.push(e);
       else skipped++;
-    });
-    this._all = [...byId.values()].sort(byDate);
+    }
+    if (keep.length) { // year files added to those already loaded: one event per id
+      const byId = new Map(keep.map((e) => [e.id, e]));
+      for (const e of all) byId.set(e.id, e);
+      all = [...byId.values()];
+    }
+    // The site exports events in date order: check in one pass before sorting.
+    let sorted = true;
+    for (let k = 1; k < all.length && sorted; k++) sorted = byDate(all[k - 1], all[k]) <= 0;
+    this._all = sorted ? all : all.sort(byDate);
     this._skipped = skipped;
     this._loaded = loaded;
-    this._options();
+    this._opts = false;
+    for (const name of FILTERS) { // until the lists are built: "All …" and the value asked for
+      const want = this._f[name];
+      this._sel[name].replaceChildren(new Option(`All ${NAMES[name]}`, ''), ...(want ? [new Option(want, want)] : []));
+    }
+    this._syncSelects();
   }
 
+  /** The choices of the actor, tag and kind menus, with counts: built after the first render, or at first use. */
   _options() {
+    if (this._opts || !this._loaded) return;
+    this._opts = true;
     for (const name of FILTERS) {
       const counts = new Map();
       for (const e of this._all) for (const v of e[FIELD[name]]) counts.set(v, (counts.get(v) || 0) + 1);
@@ -439,13 +469,14 @@ export class TimelineEmbed extends HTMLElement {
     this._detail();
     this._status();
     this._box.style.visibility = '';
+    if (!this._opts) (window.requestIdleCallback || setTimeout)(() => this._options(), { timeout: 500 });
     if (!this._shown) {
       this._shown = true;
       const now = performance.now();
       this.dispatchEvent(new CustomEvent('timeline-ready', {
         bubbles: true,
         composed: true,
-        detail: { ms: now - this._t0, renderMs: now - t, events: this._all.length, shown: n, rendered: this._nodes.size },
+        detail: { ms: now - this._t0, renderMs: now - t, start: this._t0, clock: this._clock, events: this._all.length, shown: n, rendered: this._nodes.size },
       }));
     }
   }
@@ -612,7 +643,7 @@ export class TimelineEmbed extends HTMLElement {
     b.style[vert ? 'top' : 'left'] = `${grp.start}px`;
     b.style[vert ? 'height' : 'width'] = `${grp.size}px`;
     const t = grp.e.start;
-    const label = t.p === 'y' ? String(t.y) : formats(this._lang()).m.format(utc(t));
+    const label = t.p === 'y' ? String(t.y) : formatter(this._lang(), 'm').format(utc(t));
     b.append(el('span', 'label', label));
     return b;
   }
@@ -640,11 +671,17 @@ export class TimelineEmbed extends HTMLElement {
     return li;
   }
 
+  _url(e) {
+    if (e.url === undefined) e.url = safeURL(e.raw.url, this._base);
+    return e.url;
+  }
+
   _title(e, tabIndex) {
-    const t = el(e.url ? 'a' : 'span', 'title', e.title || 'Untitled event');
+    const url = this._url(e);
+    const t = el(url ? 'a' : 'span', 'title', e.title || 'Untitled event');
     if (!e.title) t.classList.add('untitled');
-    if (e.url) {
-      t.href = e.url;
+    if (url) {
+      t.href = url;
       const target = this.getAttribute('target');
       if (target && /^_(top|blank|parent|self)$/.test(target)) t.target = target;
       if (target === '_blank') t.rel = 'noopener';
@@ -744,7 +781,7 @@ export class TimelineEmbed extends HTMLElement {
       });
       parts.push(p);
     }
-    if (e.url) {
+    if (this._url(e)) {
       const more = this._title(e);
       more.className = 'more';
       more.textContent = 'Read more on the event page →';
