@@ -157,6 +157,15 @@ def _syntax_error(err: yaml.MarkedYAMLError, path: str) -> YamlError:
     return YamlError(path, _line(mark), f"YAML syntax: {problem}", "check indentation and quoting on that line")
 
 
+def _reader_error(err: yaml.reader.ReaderError, text: str, path: str) -> YamlError:
+    """A character YAML does not allow (a NUL, a control character): say which and where."""
+    position = err.position if isinstance(err.position, int) else 0
+    line = text[:position].count("\n") + 1
+    char = err.character if isinstance(err.character, str) else chr(err.character)
+    return YamlError(path, line, f"character U+{ord(char):04X} is not allowed in YAML",
+                     "remove it; control characters usually come from copy and paste")
+
+
 def compose(text: str, path: str = "<string>") -> yaml.Node | None:
     """The YAML node tree of ``text`` (for line numbers), screened like ``loads``."""
     try:
@@ -164,6 +173,8 @@ def compose(text: str, path: str = "<string>") -> yaml.Node | None:
         return yaml.compose(text, Loader=SafeLoader)
     except yaml.MarkedYAMLError as err:
         raise _syntax_error(err, path) from None
+    except yaml.reader.ReaderError as err:
+        raise _reader_error(err, text, path) from None
     except (yaml.YAMLError, ValueError, RecursionError) as err:
         raise YamlError(path, 0, f"YAML: {err}") from None
 
@@ -188,6 +199,8 @@ def loads(text: str, path: str = "<string>") -> Any:
         raise YamlError(path, _line(err.problem_mark or err.context_mark), problem, _TAG_HINT) from None
     except yaml.MarkedYAMLError as err:
         raise _syntax_error(err, path) from None
+    except yaml.reader.ReaderError as err:
+        raise _reader_error(err, text, path) from None
     except yaml.YAMLError as err:
         raise YamlError(path, 0, f"YAML: {err}") from None
     except (ValueError, TypeError, OverflowError, RecursionError) as err:
