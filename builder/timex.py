@@ -6,10 +6,12 @@
 
 How it works, in three steps per text:
 
-1. **Find.** One combined regex, built from the rules of builder/data/timex.yaml
-   (builder/timex_rules.py), scans the text; at each position the first rule that
-   matches wins. A rule may check the words around the match (``left``/``right``);
-   spans overlapping a ``blocked`` pattern (ages, "now that", "May" the verb) are dropped.
+1. **Find.** Content words (months, units, numbers...) mark where to look; at each
+   word shortly before or at one, the rules of builder/data/timex.yaml that can begin
+   with that word are tried in file order and the first that matches wins
+   (builder/timex_rules.py compiles them). A rule may check the words around the match
+   (``left``/``right``); spans overlapping a ``blocked`` pattern (ages, "now that",
+   "May" the verb) are dropped, and the next rule gets its chance.
 2. **Resolve.** The rule's resolver (builder/timex_resolve.py) turns the match into a
    value against the anchor (the publication date). A bare weekday or month takes
    the tense of its clause from cue words ("will", "is due to" -> the coming one;

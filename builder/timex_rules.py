@@ -1,12 +1,10 @@
 """The tagger's knowledge, loaded: builder/data/timex.yaml validated and compiled.
 
 `load_rules()` reads the YAML once, checks it (collecting every problem), expands
-the {PLACEHOLDERS} of each rule pattern from the vocabulary and compiles:
-
-* one combined regex, an alternation of every rule in file order, so that the
-  text is scanned once and at each position the first rule that matches wins;
-* each rule on its own, to retry a position when a rule's context check fails;
-* the blocked patterns and the tense cues.
+the {PLACEHOLDERS} of each rule pattern from the vocabulary and compiles each rule,
+the blocked patterns and the tense cues. It also works out which words can begin
+each rule (the dispatch table) and which words can carry a time expression (heads),
+so that the tagger tries few rules at few places.
 """
 from __future__ import annotations
 
@@ -36,7 +34,6 @@ class Rule:
     resolve: str
     pattern: str               # the expanded pattern, guards included
     regex: re.Pattern          # compiled on its own, for retries
-    groups: tuple              # (name in the combined regex, short name)
     anaphoric: bool = False    # needs earlier dates of the text (a "reference day")
     left: re.Pattern | None = None   # must match the text just before the expression
     right: re.Pattern | None = None  # must match the text just after it
@@ -47,7 +44,6 @@ class Rule:
 class Knowledge:
     vocab: dict
     rules: list
-    combined: re.Pattern
     dispatch: dict             # first word of a text position -> indices of the rules that may start there
     always: tuple              # indices of rules whose first word is unknown (tried everywhere)
     heads: frozenset           # content words that can carry an expression (not function words)
@@ -238,7 +234,7 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
         raise TimexDataError("; ".join(problems))
     v = data["vocab"]
     ph = _placeholders(v)
-    rules, parts = [], []
+    rules = []
     words = vocab_words(v)
     for i, r in enumerate(data["rules"]):
         where = f"rules[{i}] ({r['name']})"
@@ -255,12 +251,9 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
         right = _compile(r["right"], f"{where}.right", problems) if r.get("right") else None
         if regex is None:
             continue
-        groups = tuple((g, g) for g in regex.groupindex)
-        bare = re.sub(r"\(\?P<\w+>", "(?:", pattern)  # few groups keep the combined regex fast
-        parts.append(f"(?P<r{len(rules)}>{guard(first_chars(pattern))}{bare})")
         words |= literal_words(r["pattern"])
         rules.append(Rule(name=r["name"], type=r["type"], resolve=r["resolve"], pattern=pattern, regex=regex,
-                          groups=groups, anaphoric=bool(r.get("anaphoric")), left=left, right=right,
+                          anaphoric=bool(r.get("anaphoric")), left=left, right=right,
                           examples=tuple(r["examples"])))
     blocked_src = [b["pattern"] for b in data.get("blocked") or []]
     blocked = _compile("|".join(f"(?:{p})" for p in blocked_src), "blocked", problems) if blocked_src else None
@@ -273,7 +266,6 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
     month_cue = _compile(rf"\b(?:{_alt(v['month_cues'])})\s+$", "month_cues", problems)
     not_time = _compile(rf"[ \t]*(?:{_alt([norm(w) for w in v['number_not_time_after']])})(?![a-z])",
                         "number_not_time_after", problems)
-    combined = _compile("|".join(parts), "combined", problems)
     content = {w for w in words - {norm(w) for w in v["function_words"]} if w.isalpha()}
     heads = frozenset(content | {w + "s" for w in content})  # "on Sundays"
     dispatch: dict[str, list[int]] = {}
@@ -287,7 +279,7 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
             dispatch.setdefault(t.replace("’", "'"), []).append(i)
     if problems:
         raise TimexDataError("; ".join(problems))
-    k = Knowledge(vocab=v, rules=rules, combined=combined, dispatch={t: tuple(sorted(set(ix) | set(always))) for t, ix in dispatch.items()},
+    k = Knowledge(vocab=v, rules=rules, dispatch={t: tuple(sorted(set(ix) | set(always))) for t, ix in dispatch.items()},
                   always=tuple(always), heads=heads, blocked=blocked, cues=cues,
                   negatives=list(data.get("negatives") or []),
                   blocked_examples=[(b["pattern"], b["examples"]) for b in data.get("blocked") or []],
@@ -311,101 +303,17 @@ def load_rules(path: Path = DATA_PATH) -> Knowledge:
     from .timex_resolve import RESOLVERS
 
     with open(path, encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+        data = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return build(data, set(RESOLVERS))
 
 
 # ----------------------------------------------------------------- speed: where to look at all
 #
 # Running every rule at every character of an article is far too slow in Python.
-# Instead the tagger first finds "triggers" (any word a rule is made of, or a
-# digit) in one pass, tries the rules only at triggers that lie just before a
-# "head" (a trigger that is not a function word such as "the" or "over"), and
-# every rule in the combined regex is guarded by a look-ahead on the characters
-# it can begin with, so that rules which cannot start at a position fail at once.
-
-_ALL = None  # "any character" in a first-character set
-
-
-def first_chars(pattern: str) -> set[str] | None:
-    """The lower-case characters a match of ``pattern`` can begin with (None: any)."""
-    from re import _constants as c, _parser
-
-    def cat_chars(cat) -> set[str] | None:
-        if cat is c.CATEGORY_DIGIT:
-            return set("0123456789")
-        return _ALL
-
-    def in_chars(items) -> set[str] | None:
-        out: set[str] = set()
-        for op, av in items:
-            if op is c.LITERAL:
-                out.add(chr(av).lower())
-            elif op is c.RANGE:
-                lo, hi = av
-                if hi - lo > 300:
-                    return _ALL
-                out.update(chr(x).lower() for x in range(lo, hi + 1))
-            elif op is c.CATEGORY:
-                got = cat_chars(av)
-                if got is _ALL:
-                    return _ALL
-                out |= got
-            else:  # NEGATE and anything unusual
-                return _ALL
-        return out
-
-    def seq(items) -> tuple[set[str] | None, bool]:
-        acc: set[str] = set()
-        for op, av in items:
-            got, nullable = item(op, av)
-            if got is _ALL:
-                return _ALL, False
-            acc |= got
-            if not nullable:
-                return acc, False
-        return acc, True
-
-    def item(op, av) -> tuple[set[str] | None, bool]:
-        if op is c.LITERAL:
-            return {chr(av).lower()}, False
-        if op is c.IN:
-            return in_chars(av), False
-        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
-            return set(), True
-        if op is c.SUBPATTERN:
-            return seq(av[-1])
-        if op is getattr(c, "ATOMIC_GROUP", None):
-            return seq(av)
-        if op is c.BRANCH:
-            acc, nullable = set(), False
-            for alt in av[1]:
-                got, n = seq(alt)
-                if got is _ALL:
-                    return _ALL, False
-                acc |= got
-                nullable = nullable or n
-            return acc, nullable
-        if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
-            lo, _hi, sub = av
-            got, n = seq(sub)
-            return got, (lo == 0 or n)
-        return _ALL, False
-
-    try:
-        got, nullable = seq(_parser.parse(pattern, re.IGNORECASE))
-    except Exception:  # an unusual construct: no guard, the rule is simply always tried
-        return _ALL
-    if got is _ALL or nullable:
-        return _ALL
-    return got | {ch.upper() for ch in got}
-
-
-def guard(chars: set[str] | None) -> str:
-    if chars is _ALL:
-        return ""
-    return "(?=[" + "".join(re.escape(ch) for ch in sorted(chars)) + "])"
-
+# The tagger finds "heads" (content words such as months, units, number words, and
+# numbers), looks at the few words just before each head, and at each such word
+# tries only the rules that can begin with it (`first_tokens`, worked out from the
+# rule's regex): the "dispatch" table.
 
 def literal_words(pattern: str) -> set[str]:
     """The plain words written in a rule pattern (outside placeholders and classes)."""
@@ -433,26 +341,6 @@ def vocab_words(v: dict) -> set[str]:
                 "relative_days", "shifts", "refs", "frequencies", "holidays", "time_zones"):
         add(v.get(key))
     return words
-
-
-def trie_regex(words) -> str:
-    """A regex matching any of ``words`` (lower case), factored by common prefixes."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def emit(node) -> str:
-        end = "" in node
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch != ""]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 and not end else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if end else body
-
-    return emit(trie)
 
 
 DIGIT = "#"   # the first token of a rule or text position that is a number
