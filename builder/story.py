@@ -75,19 +75,27 @@ def rules() -> dict:
     month = sources.rules()["month_re"]
     out: dict = {"raw": data}
     named = []
+    roles: dict[str, tuple[str, int]] = {}
     for key in ("panel_markers", "end_markers", "ticker_markers", "inline", "aside_markers"):
         items = data.get(key)
         if not items:
             raise ValueError(f"{DATA}: section {key!r} is missing or empty")
         parts = []
         for item in items:
-            pattern = item["pattern"] if isinstance(item, dict) else str(item)
+            if not isinstance(item, dict) or "pattern" not in item:
+                raise ValueError(f"{DATA}: {key}: each rule needs a pattern and examples")
+            pattern = item["pattern"]
             re.compile(pattern)   # a bad rule fails at load time
             parts.append(f"(?:{pattern})")
+            name = f"r{len(roles)}"
+            roles[name] = (_GROUP[key], int(item.get("max_words", 8)))
+            named.append(f"(?P<{name}>{pattern})")
         out[key] = re.compile("(?:" + "|".join(parts) + ")")
-        named.append(f"(?P<{_GROUP[key]}>" + "|".join(parts) + ")")
-    # One pass decides a line's role; earlier sections win.
+    # One pass decides a line's role; earlier sections win. A rule holds for
+    # lines of at most its max_words words (default 8).
     out["line_roles"] = re.compile("|".join(named))
+    out["roles"] = roles
+    out["max_words"] = max(w for _, w in roles.values())
     cues = []
     for item in data.get("caption_cues") or []:
         pattern = item["pattern"].replace("{MONTH}", "(?i:" + month + ")")
@@ -101,7 +109,12 @@ def rules() -> dict:
 
 def line_rule(section: str, line: str) -> bool:
     """Does one line match a line rule of boilerplate.yaml (e.g. "panel_markers")?"""
-    return bool(rules()[section].fullmatch(_norm(line)))
+    r = rules()
+    m = r["line_roles"].fullmatch(_norm(line))
+    if not m:
+        return False
+    role, limit = r["roles"][m.lastgroup]
+    return role == _GROUP[section] and len(line.split()) <= limit
 
 
 def is_caption(text: str) -> bool:
@@ -159,8 +172,9 @@ def _is_terminal(t: str) -> bool:
 
 
 class _Unit:
-    __slots__ = ("text", "line", "bullet", "heading", "quote", "image", "run", "words", "terminal",
-                 "kind", "why", "_norm")
+    """One paragraph, list item or line of the file, with its shape measured once."""
+    __slots__ = ("text", "line", "bullet", "heading", "quote", "image", "run", "words", "terminal", "prose",
+                 "_norm", "_title")
 
     def __init__(self, text: str, line: int, bullet: bool = False, heading: int = 0, quote: bool = False,
                  image: bool = False, run: int = 0):
@@ -171,25 +185,39 @@ class _Unit:
         self.quote = quote
         self.image = image
         self.run = run
-        self.words = text.count(" ") + 1
-        self.terminal = _is_terminal(text)
-        self.kind = ""        # decided kind, or "" when dropped
-        self.why = ""         # reason when dropped
+        self.measure()
+
+    def measure(self) -> None:
+        text = self.text
+        words = self.words = text.count(" ") + 1
+        c = text[-1]
+        if c in ".!?…:;":
+            terminal = True
+        elif c in _CLOSERS:
+            core = text.rstrip(_CLOSERS)
+            terminal = bool(core) and core[-1] in ".!?…:;" or (c == ")" and bool(_TERMINAL.search(text)))
+        else:
+            terminal = False
+        self.terminal = terminal
+        self.prose = not self.heading and ((words >= 8 and terminal) or words >= 25)
         self._norm = None
+        self._title = None
 
     @property
     def norm(self) -> str:
         if self._norm is None:
-            self._norm = self.text.lower().rstrip(_TRAIL_CHARS) if self.words <= 10 else ""
+            self._norm = self.text.lower().rstrip(_TRAIL_CHARS) if self.words <= 40 else ""
         return self._norm
 
     def bullet_nav(self) -> bool:
         return self.bullet and self.words <= 3
 
-    def prose(self) -> bool:
-        return not self.heading and ((self.words >= 8 and self.terminal) or self.words >= 25)
-
     def title_shaped(self) -> bool:
+        if self._title is None:
+            self._title = self._title_shaped()
+        return self._title
+
+    def _title_shaped(self) -> bool:
         if self.bullet or not 3 <= self.words <= 25 or len(self.text) > 200:
             return False
         t = self.text
@@ -237,9 +265,7 @@ def _txt_units(text: str, first_line: int) -> list[_Unit]:
                 body.split(" ", 1)[0]) > width - 2:
             last = units[-1]
             last.text += " " + body
-            last.words = last.text.count(" ") + 1
-            last.terminal = _is_terminal(last.text)
-            last._norm = None
+            last.measure()
             prev_raw = raw
             continue
         if prev_blank:
@@ -378,22 +404,61 @@ def _stems(text: str, common: frozenset) -> set[str]:
     return {w[:6] for w in _TOKEN.findall(text.lower()) if w not in common}
 
 
+class _Captions:
+    """Is unit i a photo caption? Decided on first asking: most lines never are asked."""
+
+    def __init__(self, units: list[_Unit]):
+        self.units = units
+        self.memo: list[bool | None] = [None] * len(units)
+
+    def __getitem__(self, i: int) -> bool:
+        got = self.memo[i]
+        if got is None:
+            u = self.units[i]
+            got = self.memo[i] = u.image or (4 <= u.words <= 90 and not u.heading and not u.bullet_nav()
+                                             and is_caption(u.text))
+        return got
+
+
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’-]{2,}|\b[A-Z]{2,}\b")
+
+
 class _Vocab:
-    """The story's words so far: what a paragraph must share to belong to it."""
+    """The story's words and names so far: what a paragraph must share to belong to it.
+    Texts are tokenised only when a coherence question is first asked."""
 
     def __init__(self, common: frozenset):
         self.common = common
         self.words: set[str] = set()
+        self.names: set[str] = set()
+        self.pending: list[str] = []
 
     def add(self, text: str) -> None:
-        self.words |= _stems(text, self.common)
+        self.pending.append(text)
+
+    def _absorb(self) -> None:
+        for t in self.pending:
+            self.words |= _stems(t, self.common)
+            self.names |= self._names(t)
+        self.pending.clear()
+
+    def _names(self, text: str) -> set[str]:
+        common = self.common
+        return {w.lower()[:6] for w in _NAME.findall(text) if w.lower() not in common}
 
     def coherent(self, text: str, need: int = 3, share: float = 0.25) -> bool:
+        """Shares enough words with the story: ``need`` stems making ``share`` of its own,
+        or two names (people, places, organisations) and a few words."""
+        if self.pending:
+            self._absorb()
         toks = _stems(text, self.common)
         if not toks:
             return False
         shared = len(toks & self.words)
-        return shared >= need and (shared >= 6 or shared >= share * len(toks))
+        if shared >= need and (shared >= 6 or shared >= share * len(toks)):
+            return True
+        names = len(self._names(text) & self.names)
+        return names >= 2 and shared >= min(need, 2)
 
 
 def _meta_line(u: _Unit) -> bool:
@@ -420,14 +485,17 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
     panel_re, end_re, ticker_re = R["panel_markers"], R["end_markers"], R["ticker_markers"]
     inline_re, aside_re = R["inline"], R["aside_markers"]
 
-    roles = R["line_roles"]
+    line_roles, roles, max_words = R["line_roles"], R["roles"], R["max_words"]
 
     def marker(u: _Unit) -> str:
-        if u.words > 8 or u.heading > 2 and u.words > 4:
+        if u.words > max_words or u.heading and u.heading <= 2 and u.words > 4:
             return ""
         t = u.norm
-        m = roles.fullmatch(t) if t else None
-        return m.lastgroup if m else ""
+        m = line_roles.fullmatch(t) if t else None
+        if not m:
+            return ""
+        role, limit = roles[m.lastgroup]
+        return role if u.words <= limit else ""
 
     marks = [marker(u) for u in units]
 
@@ -447,26 +515,23 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
     run_prose: dict[int, int] = {}
     for u in units:
         run_sizes[u.run] = run_sizes.get(u.run, 0) + 1
-        if u.prose():
+        if u.prose:
             run_prose[u.run] = run_prose.get(u.run, 0) + 1
-    prose_idx = [i for i, u in enumerate(units) if u.prose() and not u.bullet]
+    prose_idx = [i for i, u in enumerate(units) if u.prose and not u.bullet]
     blank_separated = bool(prose_idx) and sum(run_sizes[units[i].run] == 1 for i in prose_idx) >= 0.6 * len(prose_idx)
 
     def listy(i: int) -> bool:
         u = units[i]
         return blank_separated and run_sizes[u.run] >= 3 and run_prose.get(u.run, 0) >= 2 and not u.bullet
 
-    captions = [False] * n
-    for i, u in enumerate(units):
-        if u.image or (4 <= u.words <= 90 and not u.heading and not u.bullet_nav() and is_caption(u.text)):
-            captions[i] = True
+    captions = _Captions(units)
 
     def usable(i: int) -> bool:
         return not (marks[i] or in_ticker[i] or captions[i] or listy(i))
 
     def prose_like(i: int) -> bool:
         u = units[i]
-        return usable(i) and (u.prose() or (u.bullet and u.words >= 4))
+        return usable(i) and (u.prose or (u.bullet and u.words >= 4))
 
     # --- where the story's body starts: the first prose opening a dense run of prose.
     hint = _norm(title_hint) if title_hint else ""
@@ -481,7 +546,7 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
     first_prose = -1
     for i in range(hinted + 1, n):
         u = units[i]
-        if not usable(i) or u.bullet or not u.prose() or _meta_line(u):
+        if not usable(i) or u.bullet or not u.prose or _meta_line(u):
             continue
         if first_prose < 0:
             first_prose = i
@@ -519,7 +584,7 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
             u = units[j]
             if in_ticker[j] or marks[j] in ("ticker", "end") or (marks[j] == "panel" and cands):
                 break   # (an empty panel label just above the body is skipped)
-            if not marks[j] and not captions[j] and (u.prose() and not _meta_line(u) or listy(j)):
+            if not marks[j] and not captions[j] and (u.prose and not _meta_line(u) or listy(j)):
                 break
             if u.bullet and not _meta_line(u) and not marks[j]:
                 k, size = j, 0
@@ -567,7 +632,7 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
             dropped.append((u.line, "byline/date (header)"))
         elif captions[i]:
             blocks.append(Block(u.text, "caption", u.line))
-        elif i > headline_i >= 0 and (u.title_shaped() or u.prose()) and not u.bullet:
+        elif i > headline_i >= 0 and (u.title_shaped() or u.prose) and not u.bullet:
             blocks.append(Block(u.text, "standfirst", u.line))
             vocab.add(u.text)
         else:
@@ -579,7 +644,7 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
     return story
 
 
-def _walk_body(units: list[_Unit], start: int, marks: list[str], captions: list[bool], vocab: _Vocab,
+def _walk_body(units: list[_Unit], start: int, marks: list[str], captions: _Captions, vocab: _Vocab,
                story: Story) -> None:
     blocks, dropped = story.blocks, story.dropped
     n = len(units)
@@ -625,7 +690,7 @@ def _walk_body(units: list[_Unit], start: int, marks: list[str], captions: list[
             dropped.append((u.line, "aside label"))
             continue
         if mode == "panel":
-            if u.prose() and not captions[i] and not u.bullet and u.terminal and u.words >= 12 \
+            if u.prose and not captions[i] and not u.bullet and u.terminal and u.words >= 12 \
                     and vocab.coherent(u.text):
                 mode = "story"
             else:
@@ -663,11 +728,11 @@ def _walk_body(units: list[_Unit], start: int, marks: list[str], captions: list[
             blocks.append(Block(u.text, "quote", u.line))
             vocab.add(u.text)
             continue
-        if u.heading or (u.title_shaped() and not u.prose()) or (
+        if u.heading or (u.title_shaped() and not u.prose) or (
                 u.words == 2 and not u.terminal and u.text[0].isupper() and len(u.text) <= 40):
             titles.append(i)
             continue
-        if not u.prose():
+        if not u.prose:
             if u.words <= 3 or not u.terminal:
                 dropped.append((u.line, "fragment"))
                 continue
@@ -708,17 +773,24 @@ def _trim_tail(story: Story, vocab: _Vocab) -> None:
     story.blocks[:] = keep
 
 
-def _split_dateline(text: str, story: Story) -> str:
+def dateline_parts(text: str) -> tuple[str, str, int, bool] | None:
+    """(place, agency, end of the dateline, glued to the text) when ``text`` opens with a dateline."""
     m = sources.rules()["dateline"].match(text)
     if not m:
+        return None
+    groups = m.groupdict()
+    place = next((v for k, v in groups.items() if v and k.startswith(("place", "glued"))), "")
+    agency = next((v for k, v in groups.items() if v and k.startswith("agency")), "")
+    return place.strip(" ,"), (agency or "").strip(), m.end(), bool(groups.get("glued"))
+
+
+def _split_dateline(text: str, story: Story) -> str:
+    found = dateline_parts(text)
+    if not found:
         return text
-    if m.group("glued"):
-        place = m.group("glued")
-        story.dateline = place
-        return f"{place} — {text[m.end():]}"
-    story.dateline = m.group("place")
-    story.dateline_agency = (m.group("agency") or "").strip()
-    return text
+    place, agency, end, glued = found
+    story.dateline, story.dateline_agency = place, agency
+    return f"{place} — {text[end:]}" if glued else text
 
 
 _PREFIX_SEP = re.compile(r"\s*[/|]\s*")
