@@ -252,3 +252,40 @@ def test_python_m_builder_check_exits_non_zero_on_a_broken_timeline():
     assert run.returncode == 1
     assert "2025-05-16-syntax-error.yaml:2: error: YAML syntax" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+# --- continuous integration ------------------------------------------------------
+
+WORKFLOWS = REPO / ".github" / "workflows"
+
+
+def _steps(workflow: str) -> list[dict]:
+    from builder.yamlio import load
+
+    data = load(WORKFLOWS / workflow)
+    return [step for job in data["jobs"].values() for step in job.get("steps", [])]
+
+
+def _make_targets() -> set[str]:
+    return set(re.findall(r"^([a-z][\w-]*):", (REPO / "Makefile").read_text(), re.M))
+
+
+def test_pull_requests_run_check_and_the_tests_with_the_developers_make_targets():
+    from builder.yamlio import load
+
+    workflow = load(WORKFLOWS / "check.yml")
+    runs = [step["run"] for step in _steps("check.yml") if "run" in step]
+
+    assert "pull_request" in workflow["on"]
+    assert runs == ["make install", "make check", "make test"]
+    assert {"install", "check", "test"} <= _make_targets()
+
+
+def test_main_builds_the_site_with_make_site_and_deploys_it_to_pages():
+    uses = [step.get("uses", "").split("@")[0] for step in _steps("pages.yml")]
+    runs = [step["run"] for step in _steps("pages.yml") if "run" in step]
+    upload = next(s for s in _steps("pages.yml") if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+
+    assert "make site" in runs and "site" in _make_targets()
+    assert upload["with"]["path"] == "site"
+    assert uses[-1] == "actions/deploy-pages"
