@@ -226,9 +226,10 @@ def _tag(k: Knowledge, text: str, anchor: dt.date | None) -> list[Timex]:
     out: list[Timex] = []
     last_day: list[dt.date | None] = [None]
     last_value: list[str | None] = [None]
-    for start, end, rule, groups, value in found:
+    for i, (start, end, rule, groups, value) in enumerate(found):
         if value is None:
-            value = _resolve(k, scan, rule, groups, start, end, anchor, lambda: last_day[0], lambda: last_value[0])
+            value = _resolve(k, scan, rule, groups, start, end, anchor, lambda: last_day[0], lambda: last_value[0],
+                             lambda: _next_day(text, found, i))
             if value is None:
                 continue
         typ = value.type or rule.type
@@ -244,9 +245,26 @@ def _tag(k: Knowledge, text: str, anchor: dt.date | None) -> list[Timex]:
     return out
 
 
-def _resolve(k, scan: _Scan, rule, groups, start, end, anchor, ref_day, ref_value=lambda: None) -> Value | None:
+_GLUE = re.compile(r"[\s,]*(?:on\s+)?")
+
+
+def _next_day(text: str, found: list, i: int) -> dt.date | None:
+    """The full date written right after expression ``i`` ("16:15 UTC, June 1st"), if any."""
+    if i + 1 >= len(found):
+        return None
+    start, end, value = found[i][1], found[i + 1][0], found[i + 1][4]
+    if value is None or not _DAY_VALUE.match(value.value) or _GLUE.fullmatch(text, start, end) is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.value[:10])
+    except ValueError:
+        return None
+
+
+def _resolve(k, scan: _Scan, rule, groups, start, end, anchor, ref_day, ref_value=lambda: None,
+             next_day=lambda: None) -> Value | None:
     ctx = Ctx(k=k, text=scan.text, start=start, end=end, anchor=anchor,
-              tense=lambda: scan.tense(start, end), ref_day=ref_day, ref_value=ref_value)
+              tense=lambda: scan.tense(start, end), ref_day=ref_day, ref_value=ref_value, next_day=next_day)
     return RESOLVERS[rule.resolve](groups, ctx)
 
 

@@ -35,9 +35,11 @@ class Ctx:
     tense: Callable[[], str | None]  # "future", "past" or None, computed on demand
     ref_day: Callable[[], dt.date | None] = lambda: None
     ref_value: Callable[[], str | None] = lambda: None   # the last date value mentioned before
+    next_day: Callable[[], dt.date | None] = lambda: None  # a full date right after ("16:15 UTC, June 1st")
 
 
 _INT = re.compile(r"\d+")
+_OF_SHIFTED_YEAR = re.compile(r"\s+(?:of\s+)?(?:this|last|next)\s+year", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _DASH_SPACE = re.compile(r"[-\s]+")
 _SEASON_CUE = re.compile(r"\b(?:in|this|last|next|during|since|until|by|of|early|late)\s+$", re.IGNORECASE)
@@ -254,7 +256,7 @@ def r_month(g, c: Ctx) -> Value | None:
         return Value(f"XXXX-{m:02d}", mod=mod, relative=True)
     a = c.anchor
     sh = norm(g.get("shift"))
-    if sh and g.get("shift") and "year" in norm(c.text[c.start:c.end]):  # "October of next year"
+    if sh and _OF_SHIFTED_YEAR.match(c.text, c.end):  # "October of next year"
         y = a.year + c.k.shifts.get(sh, 0)
         return Value(f"{y:04d}-{m:02d}", mod=mod, relative=True, future=y > a.year)
     if sh in ("last", "past", "this past"):
@@ -380,7 +382,7 @@ def r_clock(g, c: Ctx) -> Value | None:
         off = c.k.vocab["relative_days"].get(norm(g["rel"]), 0)
         day = c.anchor + dt.timedelta(days=off) if c.anchor else None
     else:
-        day = c.ref_day() or c.anchor
+        day = c.next_day() or c.ref_day() or c.anchor
     date = day.isoformat() if day else "XXXX-XX-XX"
     return Value(f"{date}T{hh:02d}:{mm:02d}{z}", relative=True)
 
@@ -571,6 +573,21 @@ def r_reference_day(g, c: Ctx) -> Value | None:
     return Value(day.isoformat() if day else "XXXX-XX-XX", mod=mod_of(c.k, g.get("mod")), relative=True)
 
 
+def r_reference_value(g, c: Ctx) -> Value | None:
+    """"by that time", "the entire year": the date last mentioned (at the unit's precision)."""
+    ref = c.ref_value()
+    unit = norm(g.get("unit"))
+    if ref and unit == "year":
+        return Value(ref[:4], relative=True)
+    if ref and unit == "month":
+        return Value(ref[:7] if len(ref) >= 7 and ref[5:7].isdigit() else ref[:4], relative=True)
+    if ref:
+        return Value(ref, relative=True)
+    if unit and c.anchor is not None:
+        return Value(fmt(c.anchor, "Y" if unit == "year" else "M"), relative=True)
+    return Value("XXXX-XX-XX", relative=True)
+
+
 def r_fixed(g, c: Ctx) -> Value | None:
     if g.get("recent_adj"):
         return Value("PAST_REF", relative=True)
@@ -632,5 +649,5 @@ RESOLVERS = {
     "century": r_century, "relative_day": r_relative_day, "weekday": r_weekday, "day_part": r_day_part,
     "clock": r_clock, "ago": r_ago, "later": r_later, "this_unit": r_this_unit, "same_period": r_same_period,
     "weekend": r_weekend, "week_of_month": r_week_of_month, "quarter": r_quarter, "half": r_half, "season": r_season, "holiday": r_holiday,
-    "reference_day": r_reference_day, "fixed": r_fixed, "set_every": r_set_every, "duration": r_duration,
+    "reference_day": r_reference_day, "reference_value": r_reference_value, "fixed": r_fixed, "set_every": r_set_every, "duration": r_duration,
 }

@@ -315,8 +315,31 @@ def load_rules(path: Path = DATA_PATH) -> Knowledge:
 # tries only the rules that can begin with it (`first_tokens`, worked out from the
 # rule's regex): the "dispatch" table.
 
+def _drop_lookarounds(pattern: str) -> str:
+    """``pattern`` without its look-ahead/behind groups (their words are context, not content)."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i) and (i == 0 or pattern[i - 1] != "\\"):
+            depth, j = 0, i
+            while j < len(pattern):
+                if pattern[j] == "\\":
+                    j += 2
+                    continue
+                depth += pattern[j] == "("
+                depth -= pattern[j] == ")"
+                j += 1
+                if depth == 0:
+                    break
+            i = j
+            continue
+        out.append(pattern[i])
+        i += 1
+    return "".join(out)
+
+
 def literal_words(pattern: str) -> set[str]:
-    """The plain words written in a rule pattern (outside placeholders and classes)."""
+    """The plain words written in a rule pattern (outside placeholders, classes, look-arounds)."""
+    pattern = _drop_lookarounds(pattern)
     s = re.sub(r"\{[A-Z_]+\}|\(\?P<\w+>|\(\?[-aiLmsux]*:|\\[a-zA-Z]|\[[^\]]*\]", " ", pattern)
     return {w.lower() for w in re.findall(r"[A-Za-z]+", s)}
 
