@@ -178,11 +178,16 @@ def _alive(pid: int) -> bool:
 # --- state -----------------------------------------------------------------
 #
 # .builder-state.json, committed with the timeline:
-#   events:  id -> {date, fields: {field: fingerprint of what the builder last wrote},
-#                   mentions: [mention keys routed to it], sources: [keys of every source it ever got]}
-#   deleted: id -> the same record, for events an editor deleted (never re-created)
-#   merged:  id -> id of the event an editor merged it into
-#   pending: only while a run writes files (see Store._apply); its presence means a run was cut short
+#   events:  id -> {fields: {field: fingerprint of what the builder last wrote},
+#                   last: {title, date, kind, actors, places as the builder last wrote them},
+#                   mentions: [keys of the mentions that lead to it],
+#                   sources: [keys of every source the builder ever gave it]}
+#   merged:  id -> id of the event an editor merged it into (once its file is gone)
+#   pending: only while a run writes files (see Store._write); its presence means a run was cut short
+#
+# An event stays in `events` for good: when its file is gone an editor deleted it
+# (or merged it, when another event lists it in `merged`). That is read from the
+# files on every run, so an editor's deletion or retitling changes nothing here.
 
 def load_state(root: Path) -> dict:
     path = root / STATE_FILE
@@ -192,12 +197,11 @@ def load_state(root: Path) -> dict:
         data = {}
     except (OSError, ValueError) as err:
         raise RuntimeError(f"{path}: unreadable builder state ({err}); restore it from git") from None
-    if not isinstance(data, dict) or not all(isinstance(data.get(k, {}), dict)
-                                             for k in ("events", "deleted", "merged", "pending")):
+    if not isinstance(data, dict) or not all(isinstance(data.get(k, {}), dict) for k in ("events", "pending")) \
+            or not all(isinstance(r, dict) for r in data.get("events", {}).values()):
         raise RuntimeError(f"{path}: not a builder state file; restore it from git")
     data.setdefault("version", 1)
-    for key in ("events", "deleted", "merged"):
-        data.setdefault(key, {})
+    data.setdefault("events", {})
     return data
 
 
@@ -364,6 +368,7 @@ class Store:
         self._route_table(state)
         self._before = copy.deepcopy(state["events"])
         self._matcher = matcher
+        self._state = state
 
         self.pending: dict[str, dict] = {}   # existing event -> field updates
         self.created: set[str] = set()
@@ -414,35 +419,33 @@ class Store:
                 state["events"][ident] = before
 
     def _notice_editors(self, state: dict) -> None:
-        """What editors did since the last run: merges, deletions, restorations."""
+        """What editors did, read from the files on every run (so that their pull
+        request is the whole diff: the state does not change when they delete or merge).
+        An event whose file is gone was deleted, unless another event lists it in
+        ``merged``: then its evidence goes there."""
         self.merged_into: dict[str, str] = {}
         for ident, event in sorted(self.events.items()):
             for other in event.get("merged") or []:
                 if other != ident:
                     self.merged_into.setdefault(other, ident)
+        # A merge is remembered once the merged file is gone, so that it holds when the
+        # event it went into is itself merged away later (B into A, then A into C).
+        self.merged = state.setdefault("merged", {})
         for ident in sorted(state["events"]):
-            if ident in self.on_disk:
-                continue
-            record = state["events"].pop(ident)
-            target = self._resolve(ident, state)
-            if target != ident and target in self.events:
-                into = state["events"].setdefault(target, _new_record())
-                for key in ("mentions", "sources"):
-                    into[key] = sorted(set(into.get(key, [])) | set(record.get(key, [])))
-                state["merged"][ident] = self.merged_into.get(ident, target)
-            else:
-                state["deleted"][ident] = record
-        for ident in sorted(state["deleted"]):
-            if ident in self.events:  # restored from git
-                state["events"][ident] = state["deleted"].pop(ident)
+            if ident not in self.on_disk and ident in self.merged_into:
+                self.merged[ident] = self.merged_into[ident]
+        self.deleted = {ident for ident in state["events"]
+                        if ident not in self.on_disk and self._resolve(ident) not in self.events}
 
-    def _resolve(self, ident: str, state: dict) -> str:
+    def _resolve(self, ident: str) -> str:
         """Where an id's evidence goes now, following editors' merges."""
         seen = set()
         while ident not in seen:
             seen.add(ident)
-            nxt = self.merged_into.get(ident) or state["merged"].get(ident)
-            if not nxt or (ident in self.events and ident not in self.merged_into):
+            nxt = self.merged_into.get(ident)
+            if nxt is None and ident not in self.events:
+                nxt = self.merged.get(ident)
+            if nxt is None:
                 break
             ident = nxt
         return ident
@@ -451,37 +454,56 @@ class Store:
         self.owner: dict[str, str] = {}
         for ident, record in sorted(state["events"].items()):
             for m in record.get("mentions", []):
-                self.owner[m] = ident
-        self.buried = {m for record in state["deleted"].values() for m in record.get("mentions", [])}
-        self.taken = (self.on_disk | set(state["events"]) | set(state["deleted"]) | set(state["merged"])
-                      | set(self.merged_into))
+                self.owner.setdefault(m, ident)
+        self.taken = self.on_disk | set(state["events"]) | set(self.merged_into) | set(self.merged)
+        self.merged_from: dict[str, list[str]] = {}
+        for ident in sorted(state["events"]):
+            target = self._resolve(ident)
+            if ident not in self.on_disk and target != ident and target in self.events:
+                self.merged_from.setdefault(target, []).append(ident)
 
     def _target(self, cand: Candidate, state: dict, matcher) -> str | None:
         """The event ``cand`` belongs to; "" when an editor deleted it; None when new."""
         votes: dict[str, int] = {}
+        buried = False
         for m in cand.mentions:
             if m in self.owner:
-                target = self._resolve(self.owner[m], state)
-                votes[target] = votes.get(target, 0) + 1
+                target = self._resolve(self.owner[m])
+                if target in self.deleted:
+                    buried = True
+                else:
+                    votes[target] = votes.get(target, 0) + 1
         if votes:
             return max(sorted(votes), key=lambda k: votes[k])
-        if any(m in self.buried for m in cand.mentions):
+        if buried:
             return ""
-        if matcher is not None:
-            for ident in sorted(self.events):
-                event = self.events[ident]
-                if ident not in self.merged_into and matcher(cand, event):
-                    return ident
+        if matcher is None:
+            return None
+        for ident in sorted(self.events):
+            if ident not in self.merged_into and matcher(cand, self.events[ident]):
+                return ident
+        for ident in sorted(self.deleted):  # what the builder last wrote there
+            last = state["events"][ident].get("last")
+            if last and matcher(cand, {"id": ident, **last, "status": "deleted"}):
+                return ""
         return None
 
     def _claim(self, ident: str, mentions: list[str], state: dict) -> None:
+        """Mentions no event owns yet now lead to ``ident``; owned ones keep their event."""
         record = state["events"][ident]
-        for m in mentions:
-            previous = self.owner.get(m)
-            if previous and previous != ident and previous in state["events"]:
-                state["events"][previous]["mentions"] = [x for x in state["events"][previous]["mentions"] if x != m]
+        new = [m for m in mentions if m not in self.owner]
+        for m in new:
             self.owner[m] = ident
-        record["mentions"] = sorted(set(record.get("mentions", [])) | set(mentions))
+        if new:
+            record["mentions"] = sorted(set(record.get("mentions", [])) | set(new))
+
+    def _known_sources(self, ident: str, state: dict) -> set[str]:
+        """Sources the builder ever gave this event, or an event merged into it: the
+        ones missing from the file are ones an editor removed (or left out of a merge)."""
+        known = set(state["events"].get(ident, {}).get("sources", []))
+        for other in self.merged_from.get(ident, ()):
+            known |= set(state["events"][other].get("sources", []))
+        return known
 
     def _one(self, cand: Candidate, state: dict) -> None:
         result = self.result
@@ -517,8 +539,8 @@ class Store:
         self.taken.add(ident)
         event = {"id": ident, **cand.fields(), "sources": _unique_sources(cand.sources)}
         state["events"][ident] = {
-            "date": cand.date,
             "fields": {k: fingerprint(event.get(k)) for k in model.EDITABLE_FIELDS},
+            "last": _last(event),
             "mentions": [],
             "sources": sorted({source_key(s) for s in event["sources"]}),
         }
@@ -549,14 +571,18 @@ class Store:
                 updates[key] = value
                 event[key] = value
                 written[key] = fingerprint(value)
-        known = set(record.get("sources", []))
+        known = set(record.get("sources", [])) | self._known_sources(event["id"], self._state)
         sources = event.get("sources") if isinstance(event.get("sources"), list) else []
         present = {source_key(s) for s in sources if isinstance(s, dict)}
         additions = [s for s in _unique_sources(cand.sources) if source_key(s) not in present | known]
         if additions:
             event["sources"] = list(sources) + additions
             updates["sources"] = event["sources"]
-        record["sources"] = sorted(known | {source_key(s) for s in cand.sources})
+        # Remember what this event got from the builder (not what came with a merge).
+        given = {source_key(s) for s in additions} | ({source_key(s) for s in cand.sources} & present)
+        record["sources"] = sorted(set(record.get("sources", [])) | (given - (known - set(record.get("sources", [])))))
+        if any(key in updates for key in LAST_FIELDS) and "last" in record:
+            record["last"] = _last(event)
         return updates
 
     def _write(self, state: dict) -> None:
@@ -579,6 +605,8 @@ class Store:
             path = self.root / model.event_relpath(ident)
             texts[path] = render_new_event(self.events[ident], path)
             before[ident] = None
+        if not state.get("merged"):
+            state.pop("merged", None)
         state_path = self.root / STATE_FILE
         if texts:
             journal = dict(state, pending={
@@ -587,6 +615,15 @@ class Store:
             for path, text in sorted(texts.items()):
                 write_atomic(path, text)
         write_atomic(state_path, dump_state(state))
+
+
+LAST_FIELDS = ("title", "date", "kind", "actors", "places")
+
+
+def _last(event: dict) -> dict:
+    """What the builder wrote of the fields a matcher compares: kept so that a deleted
+    event still recognises new evidence about it (and is not re-created from it)."""
+    return {k: event[k] for k in LAST_FIELDS if event.get(k) is not None}
 
 
 def _add_once(items: list, value) -> None:

@@ -239,8 +239,63 @@ def test_editor_merges_b_into_a_and_b_never_comes_back(root):
     assert sources == [("global-times", "Putin and Trump held a phone call on Monday."),
                        ("al-mayadeen", SECOND_ARTICLE["quote"]), ("newslooks", third["quote"])]
     assert read(root, CALL)["merged"] == [b]
-    state = json.loads((root / STATE_FILE).read_text())
-    assert state["merged"] == {b: CALL} and "al-mayadeen#s2" in state["events"][CALL]["mentions"]
+
+
+def test_retitle_and_delete_then_rerun_leaves_exactly_the_editors_diff(root):
+    Store(root).apply([call(), talks()])
+    edit(root, CALL, "title: Trump and Putin hold phone call", "title: Putin and Trump speak for two hours")
+    path_of(root, TALKS).unlink()
+    edited = tree(root)
+
+    Store(root).apply([call(), talks()])
+    Store(root).apply([talks(), call()])
+
+    assert tree(root) == edited
+
+
+def test_a_merge_adds_only_a_note_of_it_to_the_builder_state(root):
+    duplicate = call(title="Putin and Trump talk by phone", mentions=["al-mayadeen#s2"], sources=[SECOND_ARTICLE])
+    Store(root).apply([call(), duplicate])
+    edit(root, CALL, "sources:\n", f"merged:\n- {DUPLICATE}\nsources:\n")
+    path_of(root, DUPLICATE).unlink()
+    edited = tree(root)
+
+    Store(root).apply([call(), duplicate])
+    Store(root).apply([call(), duplicate])
+
+    after = tree(root)
+    state = json.loads(after.pop(STATE_FILE))
+    assert after == {k: v for k, v in edited.items() if k != STATE_FILE}
+    assert state["merged"] == {DUPLICATE: CALL}
+    assert {k: v for k, v in state.items() if k != "merged"} == json.loads(edited[STATE_FILE])
+
+
+def test_a_deleted_event_is_not_recreated_from_new_evidence_the_matcher_ties_to_it(root):
+    Store(root).apply([call()])
+    path_of(root, CALL).unlink()
+
+    result = Store(root).apply([call(title="Trump, Putin speak", mentions=["al-mayadeen#s2"],
+                                     sources=[SECOND_ARTICLE])], matcher=same_call)
+
+    assert result.new == [] and list(root.glob("2025/*.yaml")) == []
+
+
+def test_merges_chain_b_into_a_then_a_into_c(root):
+    duplicate = call(title="Putin and Trump talk by phone", mentions=["al-mayadeen#s2"], sources=[SECOND_ARTICLE])
+    Store(root).apply([call(), duplicate, talks()])
+    edit(root, CALL, "sources:\n", f"merged:\n- {DUPLICATE}\nsources:\n")
+    path_of(root, DUPLICATE).unlink()
+    Store(root).apply([call(), duplicate, talks()])
+    edit(root, TALKS, "sources:\n", f"merged:\n- {CALL}\nsources:\n")
+    path_of(root, CALL).unlink()
+
+    third = {"source": "newslooks", "quote": "Trump said the call went very well."}
+    result = Store(root).apply([call(), talks(), call(title="Putin and Trump talk by phone",
+                                                      mentions=["al-mayadeen#s2"], sources=[third])])
+
+    assert result.new == [] and [p.stem for p in root.glob("2025/*.yaml")] == [TALKS]
+    assert [s["source"] for s in read(root, TALKS)["sources"]] == ["newslooks", "newslooks"]
+    assert read(root, TALKS)["sources"][1]["quote"] == third["quote"]
 
 
 def test_editor_merge_keeps_the_sources_the_editor_left_out(root):
