@@ -391,8 +391,8 @@ def rules() -> dict:
     month_re = "(?:" + "|".join(sorted(map(re.escape, months), key=len, reverse=True)) + ")"
     day = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
     date_re = re.compile(
-        rf"\b{day}(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{month_re})\.?,?\s+(?P<y1>\d{{4}})\b"
-        rf"|\b{day}(?P<m2>{month_re})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})\b"
+        rf"\b{day}(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{month_re})\.?,?\s+(?P<y1>\d{{4}})(?:\b|(?=\d{{1,2}}:\d{{2}}))"
+        rf"|\b{day}(?P<m2>{month_re})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})(?:\b|(?=\d{{1,2}}:\d{{2}}))"
         rf"|\b(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}})(?:[T ](?P<h3>\d{{2}}):(?P<mi3>\d{{2}}))?"
         rf"|\b(?P<a4>\d{{1,2}})[./](?P<b4>\d{{1,2}})[./](?P<y4>\d{{4}})\b",
         re.I)
@@ -458,6 +458,10 @@ def find_dates(line: str) -> list[tuple[int, int, str]]:
             d, mo = (a, b) if a > 12 else (b, a) if b > 12 else (b, a)   # ambiguous: month first (en-US)
         h, mi = (g["h3"], g["mi3"]) if g["y3"] else (None, None)
         hour = _hour(h, None) if h else None
+        if hour is None and not g["y3"]:
+            t = _TIME_AFTER.match(line, m.end())
+            if t:
+                hour, mi = _hour(t.group(1), t.group(3)), t.group(2)
         if hour is None:
             times = list(r["time"].finditer(line))
             times = [t for t in times if not (m.start() <= t.start() < m.end())]
@@ -496,6 +500,14 @@ def _clean(line: str) -> str:
     return " ".join(_BULLET.sub("", line).split())
 
 
+# What may sit beside a publication date on its line without making it a sentence.
+_NOT_WORDS = re.compile(r"\d{1,2}[:.]\d{2}(?::\d{2})?|\b(?:by|on|at|gmt|utc|et|edt|est|bst|cet|cest|msk|ist|"
+                        r"[ap]\.?m\.?|[+-]\d+|updated|ago|published|posted|last|first|modified)\b|"
+                        r"[|/,•·()\-–—:]", re.I)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_TIME_AFTER = re.compile(r"\s*(?:,|at|-|–|\|)?\s*(\d{1,2})[:.](\d{2})(?::\d{2})?\s*([ap]\.?\s?m\.?)?", re.I)
+
+
 def published_from_line(line: str) -> tuple[int, str] | None:
     """(rank, ISO) when ``line`` states a publication date: a labelled date
     ("Published: ...", rank by label) or a line that is little but a date
@@ -518,7 +530,7 @@ def published_from_line(line: str) -> tuple[int, str] | None:
         return None
     start, end, iso = found[0]
     rest = (line[:start] + " " + line[end:])
-    rest = re.sub(r"\b(?:by|on|at|gmt|utc|et|edt|est|bst|cet|msk|[ap]\.?m\.?|[+-]\d+)\b|[|/,•·()\-–—:]", " ", rest, flags=re.I)
+    rest = _NOT_WORDS.sub(" ", _CAMEL.sub(" ", rest))
     words = rest.split()
     if len(words) <= 3 or (len(words) <= 8 and line[:start].strip().lower().startswith("by ")):
         return 2, iso

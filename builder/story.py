@@ -142,7 +142,7 @@ _BULLET = re.compile(r"^\s*(?:(?:[•·▪●◦‣∙○■□➤►▸]|[*+](?
 _WS = re.compile(r"\s+")
 _TRAIL = re.compile(r"[\s:»›|.!]+$")
 _TERMINAL = re.compile(r"""[.!?…:;]["'”’»)\]]*$|[.!?…]\s*\([^()]{1,60}\)$""")
-_BREADCRUMB = re.compile(r"\s[/>|»›]\s")
+_BREADCRUMB = re.compile(r"\s[/>»›]\s|\|")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _TOKEN = re.compile(r"[a-z][a-z'’-]{2,}")
 
@@ -500,15 +500,6 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
     marks = [marker(u) for u in units]
 
     # Tickers: the run of lines after a ticker marker (up to the next blank line).
-    in_ticker = [False] * n
-    for i, mk in enumerate(marks):
-        if mk == "ticker":
-            j = i + 1
-            if j < n:
-                run = units[j].run
-                while j < n and units[j].run == run:
-                    in_ticker[j] = True
-                    j += 1
     # Does the file separate its paragraphs with blank lines? Then a run of
     # three or more adjacent prose lines is a list (ticker, teasers), not a story.
     run_sizes: dict[int, int] = {}
@@ -520,6 +511,16 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
     prose_idx = [i for i, u in enumerate(units) if u.prose and not u.bullet]
     blank_separated = bool(prose_idx) and sum(run_sizes[units[i].run] == 1 for i in prose_idx) >= 0.6 * len(prose_idx)
 
+    # Tickers: the run of lines after a ticker marker, up to the next blank
+    # line (in a file without blank lines: a few short lines at most).
+    in_ticker = [False] * n
+    for i, mk in enumerate(marks):
+        if mk == "ticker":
+            j = i + 1
+            while j < n and units[j].run == units[i + 1].run and units[j].words >= 4 and (
+                    blank_separated or (j - i <= 12 and units[j].words <= 40)):
+                in_ticker[j] = True
+                j += 1
     def listy(i: int) -> bool:
         u = units[i]
         return blank_separated and run_sizes[u.run] >= 3 and run_prose.get(u.run, 0) >= 2 and not u.bullet
@@ -585,7 +586,12 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
             if in_ticker[j] or marks[j] in ("ticker", "end") or (marks[j] == "panel" and cands):
                 break   # (an empty panel label just above the body is skipped)
             if not marks[j] and not captions[j] and (u.prose and not _meta_line(u) or listy(j)):
-                break
+                # A standfirst sits right under its headline; other prose ends the header.
+                k = j - 1
+                while k >= 0 and (marks[k] == "inline" or _meta_line(units[k])):
+                    k -= 1
+                if listy(j) or u.words > 60 or k < 0 or marks[k] or not units[k].title_shaped():
+                    break
             if u.bullet and not _meta_line(u) and not marks[j]:
                 k, size = j, 0
                 while k >= 0 and units[k].bullet:
@@ -837,9 +843,14 @@ def _html_story(article: "Article") -> Story:
     for fig in tree.iter("figure"):
         fig.tag = "div"
     try:
-        xml = trafilatura.extract(tree, output_format="xml", include_comments=False, favor_precision=True,
-                                  include_tables=False, include_images=False, include_links=False,
-                                  with_metadata=False, deduplicate=False)
+        xml = None
+        for precision in (True, False):    # precision first; a short page may need recall
+            xml = trafilatura.extract(tree, output_format="xml", include_comments=False,
+                                      favor_precision=precision, favor_recall=not precision,
+                                      include_tables=False, include_images=False, include_links=False,
+                                      with_metadata=False, deduplicate=False)
+            if xml:
+                break
     except Exception as err:   # trafilatura is robust, but never let one page stop a run
         article.warnings.append(f"{article.path}: main-text extraction failed ({err})")
         xml = None

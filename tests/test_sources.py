@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "sources"
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
 SEEDS = yaml.safe_load((FIXTURES / "seeds-story.yaml").read_text(encoding="utf-8"))
+OTHERS = yaml.safe_load((FIXTURES / "fixtures-story.yaml").read_text(encoding="utf-8"))
+ANNOTATED = {**{n: (SOURCES / n, a) for n, a in SEEDS.items()}, **{n: (FIXTURES / n, a) for n, a in OTHERS.items()}}
 RULES = yaml.safe_load((ROOT / "builder" / "data" / "metadata.yaml").read_text(encoding="utf-8"))
 
 
@@ -90,19 +92,21 @@ def test_published_beats_updated():
 
 # --- the seeds --------------------------------------------------------------
 
-@pytest.mark.parametrize("name", sorted(SEEDS))
-def test_seed_publication_date_is_detected_only_where_the_text_states_it(name):
-    article = read_article(SOURCES / name)
-    expected = SEEDS[name]["published"]
+@pytest.mark.parametrize("name", sorted(ANNOTATED))
+def test_publication_date_is_detected_only_where_the_text_states_it(name):
+    path, notes = ANNOTATED[name]
+    article = read_article(path)
+    expected = notes["published"]
     if expected is None:
         assert "published" not in article.meta
     else:
         assert meta(article)["published"] == (expected, "detected")
 
 
-@pytest.mark.parametrize("name", sorted(SEEDS))
-def test_seed_title_is_detected_from_the_headline(name):
-    assert meta(read_article(SOURCES / name))["title"] == (SEEDS[name]["headline"], "detected")
+@pytest.mark.parametrize("name", sorted(ANNOTATED))
+def test_title_is_detected_from_the_headline(name):
+    path, notes = ANNOTATED[name]
+    assert meta(read_article(path))["title"] == (notes["headline"], "detected")
 
 
 def test_teaser_dates_far_below_the_story_are_not_the_publication_date():

@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "sources"
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
 SEEDS = yaml.safe_load((FIXTURES / "seeds-story.yaml").read_text(encoding="utf-8"))
+OTHERS = yaml.safe_load((FIXTURES / "fixtures-story.yaml").read_text(encoding="utf-8"))
+# Every annotated article: the five seeds (sources/) and pages shaped like other outlets' (fixtures).
+ANNOTATED = {**{n: (SOURCES / n, a) for n, a in SEEDS.items()}, **{n: (FIXTURES / n, a) for n, a in OTHERS.items()}}
 RULES = yaml.safe_load((ROOT / "builder" / "data" / "boilerplate.yaml").read_text(encoding="utf-8"))
 
 
@@ -55,38 +58,42 @@ def test_every_line_rule_has_an_example():
             assert rule.get("examples"), f"{section}: {rule['pattern']!r} has no example"
 
 
-# --- the five seed articles ----------------------------------------------
+# --- annotated articles: the five seeds and pages shaped like other outlets' ---
 
-@pytest.mark.parametrize("name", sorted(SEEDS))
-def test_seed_headline_is_found(name):
-    assert story_of(SOURCES / name).headline == SEEDS[name]["headline"]
+@pytest.mark.parametrize("name", sorted(ANNOTATED))
+def test_headline_is_found(name):
+    path, notes = ANNOTATED[name]
+    assert story_of(path).headline == notes["headline"]
 
 
-@pytest.mark.parametrize("name", sorted(SEEDS))
-def test_seed_story_paragraphs_are_kept(name):
-    story = story_of(SOURCES / name)
+@pytest.mark.parametrize("name", sorted(ANNOTATED))
+def test_story_paragraphs_are_kept(name):
+    path, notes = ANNOTATED[name]
+    story = story_of(path)
     kept = "\n".join(b.text for b in story.blocks if b.kind != "caption")
-    for sentence in SEEDS[name]["keep"]:
+    for sentence in notes["keep"]:
         assert sentence in kept, f"{name}: lost {sentence!r}"
 
 
-@pytest.mark.parametrize("name", sorted(SEEDS))
-def test_seed_page_furniture_is_dropped(name):
-    text = all_text(story_of(SOURCES / name))
-    for furniture in SEEDS[name]["drop"]:
+@pytest.mark.parametrize("name", sorted(ANNOTATED))
+def test_page_furniture_is_dropped(name):
+    path, notes = ANNOTATED[name]
+    text = all_text(story_of(path))
+    for furniture in notes["drop"]:
         assert furniture not in text, f"{name}: kept furniture {furniture!r}"
 
 
-@pytest.mark.parametrize("name", sorted(SEEDS))
-def test_seed_photo_captions_are_kept_once_and_marked(name):
-    story = story_of(SOURCES / name)
+@pytest.mark.parametrize("name", sorted(ANNOTATED))
+def test_photo_captions_are_kept_once_and_marked(name):
+    path, notes = ANNOTATED[name]
+    story = story_of(path)
     captions = [b.text for b in story.blocks if b.kind == "caption"]
-    assert len(captions) == SEEDS[name]["caption_count"], captions
-    for start in SEEDS[name].get("captions", []):
+    assert len(captions) == notes["caption_count"], captions
+    for start in notes.get("captions", []):
         assert any(c.startswith(start) for c in captions), f"{name}: {start!r} not a caption"
     for b in story.blocks:
         if b.kind != "caption":
-            assert not any(b.text.startswith(c) for c in SEEDS[name].get("captions", []))
+            assert not any(b.text.startswith(c) for c in notes.get("captions", []))
 
 
 def test_duplicated_captions_collapse_to_one():
