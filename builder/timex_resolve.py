@@ -314,9 +314,30 @@ def r_relative_day(g, c: Ctx) -> Value | None:
     off = c.k.vocab["relative_days"].get(norm(g["rel"]))
     if off is None:
         off = next((v for w, v in c.k.vocab["relative_days"].items() if norm(w) == norm(g["rel"])), 0)
+    mod = mod_of(c.k, g.get("mod"))
     if c.anchor is None:
-        return Value("XXXX-XX-XX", relative=True, future=off > 0)
-    return Value((c.anchor + dt.timedelta(days=off)).isoformat(), relative=True, future=off > 0)
+        return Value("XXXX-XX-XX", mod=mod, relative=True, future=off > 0)
+    return Value((c.anchor + dt.timedelta(days=off)).isoformat(), mod=mod, relative=True, future=off > 0)
+
+
+def r_next_day(g, c: Ctx) -> Value | None:
+    """"the following day", "the day before": one day from the date last mentioned."""
+    ref = c.ref_day() or c.anchor
+    if ref is None:
+        return Value("XXXX-XX-XX", relative=True)
+    step = 1 if norm(g.get("dir") or g.get("dir2")) in ("following", "next", "after") else -1
+    return Value((ref + dt.timedelta(days=step)).isoformat(), relative=True)
+
+
+def r_the_quarter(g, c: Ctx) -> Value | None:
+    """"the quarter": the quarter last mentioned, else the one the news is about (the last, in past tense)."""
+    ref = c.ref_value()
+    if ref and re.match(r"^\d{4}-Q\d$", ref):
+        return Value(ref, relative=True)
+    if c.anchor is None:
+        return Value("XXXX-QX", relative=True)
+    step = 0 if c.tense() == "future" else -1
+    return Value(fmt(shift(c.anchor, "Q", step), "Q"), relative=True)
 
 
 def _weekday_of(g, c: Ctx) -> tuple[dt.date | None, bool]:
@@ -428,6 +449,8 @@ def r_this_unit(g, c: Ctx) -> Value | None:
         n = 0
     else:
         n = k.shifts.get(sh, 0)
+    if g.get("mod") == "" and c.text[c.end - 3:c.end].lower() == "end":  # "year-end"
+        mod = "END"
     if unit == "day":
         day = c.ref_day() or c.anchor
         return Value(day.isoformat() if day else "XXXX-XX-XX", mod=mod or mod_of(k, g.get("mod")), relative=True)
@@ -649,5 +672,6 @@ RESOLVERS = {
     "century": r_century, "relative_day": r_relative_day, "weekday": r_weekday, "day_part": r_day_part,
     "clock": r_clock, "ago": r_ago, "later": r_later, "this_unit": r_this_unit, "same_period": r_same_period,
     "weekend": r_weekend, "week_of_month": r_week_of_month, "quarter": r_quarter, "half": r_half, "season": r_season, "holiday": r_holiday,
-    "reference_day": r_reference_day, "reference_value": r_reference_value, "fixed": r_fixed, "set_every": r_set_every, "duration": r_duration,
+    "reference_day": r_reference_day, "reference_value": r_reference_value, "next_day": r_next_day,
+    "the_quarter": r_the_quarter, "fixed": r_fixed, "set_every": r_set_every, "duration": r_duration,
 }
