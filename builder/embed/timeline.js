@@ -13,6 +13,7 @@
 
 const CSS_URL = new URL('timeline.css', import.meta.url).href;
 const NARROW = 640; // px of the widget's own width: below it, a vertical list
+const FOLD = 880; // below it, the filters fold behind a button
 // Geometry along the main axis, in px: group header, gap between groups, one item, padding.
 const GEOM = {
   v: { head: 40, gap: 6, item: 96, card: 88, pad: 4 },
@@ -160,7 +161,7 @@ async function fetchEvents(url, clock = {}) {
 }
 
 export class TimelineEmbed extends HTMLElement {
-  static observedAttributes = ['src', 'actor', 'tag', 'kind', 'from', 'to', 'open', 'lang', 'layout', 'controls', 'target'];
+  static observedAttributes = ['src', 'actor', 'tag', 'kind', 'from', 'to', 'open', 'lang', 'layout', 'controls', 'target', 'theme'];
 
   constructor() {
     super();
@@ -295,6 +296,11 @@ export class TimelineEmbed extends HTMLElement {
     this._ro ||= new ResizeObserver(() => this._resize());
     this._ro.observe(this);
     addEventListener('hashchange', this._onHash);
+    // theme="auto" follows the page's own color-scheme when it declares one (a light/dark
+    // toggle such as mkdocs-material's), else the reader's system setting (in CSS).
+    this._mo ||= new MutationObserver(() => this._scheme());
+    for (const node of [document.documentElement, document.body]) if (node) this._mo.observe(node, { attributes: true });
+    this._scheme();
     if (!this._started) {
       this._started = true;
       this._t0 = performance.now();
@@ -306,6 +312,7 @@ export class TimelineEmbed extends HTMLElement {
 
   disconnectedCallback() {
     this._ro.disconnect();
+    this._mo.disconnect();
     removeEventListener('hashchange', this._onHash);
   }
 
@@ -316,6 +323,7 @@ export class TimelineEmbed extends HTMLElement {
       this._all = [];
       this._load();
     } else if (name === 'open') this._openId(value, false);
+    else if (name === 'theme') this._scheme();
     else if (name === 'layout') this._resize();
     else {
       this._readAttributes();
@@ -335,6 +343,16 @@ export class TimelineEmbed extends HTMLElement {
     this._f = { q: '' };
     for (const name of ['from', 'to']) this._dates[name].value = '';
     this._load();
+  }
+
+  _scheme() {
+    const auto = !/^(light|dark)$/.test(this.getAttribute('theme') || '');
+    const cs = auto ? getComputedStyle(this).colorScheme : '';
+    const scheme = /^(only )?dark$/.test(cs) ? 'dark' : /^(only )?light$/.test(cs) ? 'light' : '';
+    if (scheme !== (this.dataset.scheme || '')) {
+      if (scheme) this.dataset.scheme = scheme;
+      else delete this.dataset.scheme;
+    }
   }
 
   _state(s) {
@@ -416,18 +434,36 @@ export class TimelineEmbed extends HTMLElement {
   _options() {
     if (this._opts || !this._loaded) return;
     this._opts = true;
+    const facets = this.facets();
     for (const name of FILTERS) {
-      const counts = new Map();
-      for (const e of this._all) for (const v of e[FIELD[name]]) counts.set(v, (counts.get(v) || 0) + 1);
+      const counts = new Map(facets[name]);
       const s = this._sel[name];
       const want = this._f[name];
       if (want && ![...counts.keys()].some((v) => v.toLowerCase() === want.toLowerCase())) counts.set(want, 0);
       const opts = [new Option(`All ${NAMES[name]}`, '')];
-      for (const v of [...counts.keys()].sort((a, b) => a.localeCompare(b))) opts.push(new Option(`${v} (${counts.get(v)})`, v));
+      for (const [v, n] of counts) opts.push(new Option(`${v} (${n})`, v));
       s.replaceChildren(...opts);
       s.hidden = counts.size === 0;
     }
     this._syncSelects();
+  }
+
+  /** What the loaded events can be filtered by: {actor, tag, kind: [[name, count], …] sorted by name,
+   *  first, last: the first and last start dates}. For pages that build embed codes. */
+  facets() {
+    const out = { first: this._all[0]?.start.key, last: this._all[this._all.length - 1]?.start.key };
+    let order;
+    try {
+      order = new Intl.Collator(this._lang()).compare;
+    } catch {
+      order = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+    }
+    for (const name of FILTERS) {
+      const counts = new Map();
+      for (const e of this._all) for (const v of e[FIELD[name]]) counts.set(v, (counts.get(v) || 0) + 1);
+      out[name] = [...counts].sort((a, b) => order(a[0], b[0]));
+    }
+    return out;
   }
 
   _syncSelects() {
@@ -568,6 +604,7 @@ export class TimelineEmbed extends HTMLElement {
         this._center(this._cur);
       }
     }
+    this._box.classList.toggle('fold', mode === 'v' || (this.clientWidth > 0 && this.clientWidth < FOLD));
     this._schedule();
   }
 
