@@ -236,6 +236,7 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
     ph = _placeholders(v)
     rules = []
     words = vocab_words(v)
+    pattern_words: set[str] = set()
     for i, r in enumerate(data["rules"]):
         where = f"rules[{i}] ({r['name']})"
         if resolvers is not None and r["resolve"] not in resolvers:
@@ -251,7 +252,7 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
         right = _compile(r["right"], f"{where}.right", problems) if r.get("right") else None
         if regex is None:
             continue
-        words |= literal_words(r["pattern"])
+        pattern_words |= literal_words(r["pattern"])
         rules.append(Rule(name=r["name"], type=r["type"], resolve=r["resolve"], pattern=pattern, regex=regex,
                           anaphoric=bool(r.get("anaphoric")), left=left, right=right,
                           examples=tuple(r["examples"])))
@@ -266,7 +267,11 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
     month_cue = _compile(rf"\b(?:{_alt(v['month_cues'])})\s+$", "month_cues", problems)
     not_time = _compile(rf"[ \t]*(?:{_alt([norm(w) for w in v['number_not_time_after']])})(?![a-z])",
                         "number_not_time_after", problems)
-    content = {w for w in words - {norm(w) for w in v["function_words"]} if w.isalpha()}
+    # Modifiers (numbers, ordinals, "trading", time zones) never carry an expression alone: a
+    # unit, month or number always comes with them, so they are no heads either.
+    modifiers = vocab_words({key: v[key] for key in ("number_words", "vague_numbers", "ordinals", "unit_adjectives",
+                                                     "duration_mods", "time_zones")})
+    content = {w for w in (words - modifiers) | pattern_words if w.isalpha()} - {norm(w) for w in v["function_words"]}
     heads = frozenset(content | {w + "s" for w in content})  # "on Sundays"
     dispatch: dict[str, list[int]] = {}
     always = []
