@@ -33,6 +33,11 @@ class Page:
     search: bool = True    # False: leave the whole page out of the search index
     description: str = ""  # plain text
 
+    def search_html(self) -> str:
+        """What the search index gets: the page up to its first data-search-exclude block."""
+        mark = self.html.find(" data-search-exclude")
+        return self.html if mark < 0 else self.html[: self.html.rfind("<", 0, mark)]
+
     @property
     def src_uri(self) -> str:
         return f"{self.url}index.md" if self.url else "index.md"

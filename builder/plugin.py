@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from pathlib import Path
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import export
@@ -129,7 +130,37 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):
 
     def on_page_content(self, content, *, page, config, files):
         ours = self.pages.get(page.file.src_uri)
-        return ours.html if ours is not None else content
+        if ours is None:
+            return content
+        # The search plugin indexes page.content in its on_page_context: hand it only
+        # the part worth indexing (title and summary), then the whole page below.
+        return ours.search_html() if ours.search else ours.html
+
+    @event_priority(-100)  # after the search plugin
+    def on_page_context(self, context, *, page, config, nav):
+        ours = self.pages.get(page.file.src_uri)
+        if ours is not None:
+            page.content = ours.html
+        return context
+
+    def on_env(self, env, *, config, files):
+        cache: dict = {}
+
+        def cache_key(page, part):
+            """Generated pages outside the nav share their sidebar with every page as deep."""
+            if page is None or page.file.src_uri not in self.pages or page.file.inclusion != InclusionLevel.NOT_IN_NAV:
+                return None
+            return f"{part}:{page.url.count('/')}"
+
+        env.globals["tl_cache"] = cache
+        env.globals["tl_cache_key"] = cache_key
+        return env
+
+    def on_post_page(self, output, *, page, config):
+        # Indentation and blank lines are a sixth of a page; they never matter outside <pre>.
+        if page.file.src_uri in self.pages and "<pre" not in output and "<textarea" not in output:
+            output = re.sub(r"\n\s+", "\n", output)
+        return output
 
     def on_post_build(self, *, config) -> None:
         site = Path(config.site_dir)

@@ -81,10 +81,8 @@ def relative_url(target: str, base: str) -> str:
         frag = "#" + frag
     base_dir = base if base.endswith("/") or not base else posixpath.dirname(base) + "/"
     rel = posixpath.relpath("/" + target, "/" + base_dir)
-    if target.endswith("/") and not rel.endswith("/"):
+    if (target == "" or target.endswith("/")) and not rel.endswith("/"):
         rel += "/"
-    if rel == "./":
-        rel = "./"
     return rel + frag
 
 

@@ -55,13 +55,15 @@ def find_threads(events: list[dict], actors: Registry) -> list[Thread]:
     for (kind, ids), members in groups.items():
         if len(members) < MIN_EVENTS:
             continue
-        shorts = [short_name(actors, i) for i in ids]
+        first = [actors.resolve(str(a)) or str(a) for a in members[0].get("actors") or []]
+        ordered = sorted(ids, key=lambda i: first.index(i) if i in first else len(first))
+        shorts = [short_name(actors, i) for i in ordered]
         ident = model.slugify(f"{kind} {' '.join(shorts)}", words=12)
         base, n = ident, 2
         while ident in taken:
             ident, n = f"{base}-{n}", n + 1
         taken.add(ident)
-        threads.append(Thread(id=ident, kind=kind, actors=ids, title=f"{'–'.join(shorts)} {plural(kind)}",
+        threads.append(Thread(id=ident, kind=kind, actors=tuple(ordered), title=f"{'–'.join(shorts)} {plural(kind)}",
                               events=sorted(members, key=model.sort_key)))
     threads.sort(key=lambda t: (model.sort_key(t.events[0]), t.id))
     return threads
