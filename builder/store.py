@@ -116,7 +116,7 @@ class Lock:
     def _create(self) -> bool:
         """Create the lock file with our pid already in it (link is atomic), so no
         other run ever sees an empty lock file and takes it for a stale one."""
-        fd, tmp = tempfile.mkstemp(prefix=f"{LOCK_FILE}.", dir=self.root)
+        fd, tmp = tempfile.mkstemp(prefix=f"{LOCK_FILE}.", suffix=".tmp", dir=self.root)
         try:
             with os.fdopen(fd, "w") as f:
                 f.write(f"{os.getpid()}\n")

@@ -486,6 +486,41 @@ def test_patching_an_oddly_laid_out_file_still_gives_the_intended_data():
                                                                 {"source": "b", "quote": "r"}]}
 
 
+NEW_SOURCE = {"source": "ft", "quote": "Talks lasted two hours."}
+
+
+@pytest.mark.parametrize("layout, text", [
+    ("windows line ends", "id: x\r\ntitle: T  # note\r\nsources:\r\n- source: a\r\n  quote: q\r\n"),
+    ("no newline at the end", "id: x\ntitle: T  # note\nsources:\n- source: a\n  quote: q"),
+    ("indented list, comment between items", "id: x\ntitle: T  # note\nsources:\n    - source: a\n"
+                                              "      # why this quote\n      quote: q\n"),
+    ("comment after the list", "id: x\ntitle: T  # note\nsources:\n- source: a\n  quote: q\n\n# the end\n"),
+    ("multi-line quote last", "id: x\ntitle: T  # note\nsources:\n- source: a\n  quote: |\n    q\n\n"),
+])
+def test_appending_a_source_keeps_every_line_of_any_layout(layout, text):
+    old = loads(text)
+
+    out = patch_event_text(text, {"sources": old["sources"] + [NEW_SOURCE]})
+
+    assert loads(out) == {**old, "sources": old["sources"] + [NEW_SOURCE]}
+    for line in text.splitlines():
+        assert line in out.splitlines(), (layout, line)
+
+
+def test_an_empty_flow_list_of_sources_is_rewritten_in_block_style():
+    out = patch_event_text("id: x\n# a comment\nsources: []\n", {"sources": [NEW_SOURCE]})
+
+    assert out == "id: x\n# a comment\nsources:\n- source: ft\n  quote: Talks lasted two hours.\n"
+
+
+def test_a_new_field_goes_in_field_order_and_a_removed_one_leaves_no_trace():
+    text = "id: x\ntitle: T\ndate: '2025'\n# about the status\nstatus: auto\nsummary: S\nsources: []\n"
+
+    out = patch_event_text(text, {"kind": "call", "summary": None})
+
+    assert out == "id: x\ntitle: T\ndate: '2025'\nkind: call\n# about the status\nstatus: auto\nsources: []\n"
+
+
 # --- crashes and concurrent runs -------------------------------------------------
 
 def _interrupt_on(monkeypatch, nth: int) -> None:
@@ -502,7 +537,7 @@ def _interrupt_on(monkeypatch, nth: int) -> None:
     monkeypatch.setattr(os, "replace", replace)
 
 
-@pytest.mark.parametrize("nth", [1, 2, 3, 4])
+@pytest.mark.parametrize("nth", [1, 2, 3, 4, 5])
 def test_interrupted_run_leaves_every_file_old_or_new_and_a_rerun_finishes_the_job(tmp_path, monkeypatch, nth):
     first = [call(), talks()]
     second = [call(summary="New summary.", mentions=["global-times#s3", "al-mayadeen#s2"],

@@ -226,7 +226,7 @@ YAMLISH = st.lists(st.sampled_from(list("abc019 -:,.[]{}&*!?|>'\"#%@`~\n\t\\")
                    max_size=40).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(YAMLISH)
 def test_yaml_looking_text_gives_plain_data_or_a_yaml_error(text):
     try:
