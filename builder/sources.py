@@ -101,7 +101,7 @@ def find_sources(folder: Path) -> list[Path]:
     found = []
     for path in folder.rglob("*"):
         rel = path.relative_to(folder)
-        if any(part.startswith((".", "_")) for part in rel.parts):
+        if any(part.startswith(".") for part in rel.parts):
             continue
         if path.is_file() and is_article_path(path):
             found.append(path)

@@ -400,8 +400,11 @@ def _md_units(text: str, first_line: int) -> list[_Unit]:
 
 # --- the shared classifier ----------------------------------------------
 
+COHERENCE_CHARS = 3000   # a paragraph's first characters say what it is about
+
+
 def _stems(text: str, common: frozenset) -> set[str]:
-    return {w[:6] for w in _TOKEN.findall(text.lower()) if w not in common}
+    return {w[:6] for w in _TOKEN.findall(text[:COHERENCE_CHARS].lower()) if w not in common}
 
 
 class _Captions:
@@ -444,7 +447,7 @@ class _Vocab:
 
     def _names(self, text: str) -> set[str]:
         common = self.common
-        return {w.lower()[:6] for w in _NAME.findall(text) if w.lower() not in common}
+        return {w.lower()[:6] for w in _NAME.findall(text[:COHERENCE_CHARS]) if w.lower() not in common}
 
     def coherent(self, text: str, need: int = 3, share: float = 0.25) -> bool:
         """Shares enough words with the story: ``need`` stems making ``share`` of its own,
@@ -708,7 +711,7 @@ def _walk_body(units: list[_Unit], start: int, marks: list[str], captions: _Capt
             continue
         if captions[i]:
             words = set(_TOKEN.findall(low))
-            if any(_jaccard(words, c) >= 0.6 for c in caption_words):
+            if any(_jaccard(words, c) >= 0.6 for c in caption_words[-24:]):
                 dropped.append((u.line, "duplicate caption"))
                 continue
             flush_titles(True)
@@ -854,44 +857,35 @@ def _html_story(article: "Article") -> Story:
     except Exception as err:   # trafilatura is robust, but never let one page stop a run
         article.warnings.append(f"{article.path}: main-text extraction failed ({err})")
         xml = None
-    blocks: list[Block] = []
     title = page_meta.get("title", "")
+    units: list[_Unit] = []
     if xml:
         root = etree.fromstring(xml.encode("utf-8"))
         main = root.find("main")
-        seen: set[str] = set()
-        for el in (main if main is not None else root).iter("head", "p", "item", "quote", "list"):
-            if el.tag == "list":
+        mark = _CAPTION_MARK.strip()
+        for el in (main if main is not None else root).iter("head", "p", "item", "quote"):
+            parent = el.getparent()
+            if el.tag == "p" and parent is not None and parent.tag in ("quote", "item"):
                 continue
-            if el.tag == "p" and el.getparent() is not None and el.getparent().tag in ("quote", "item"):
-                continue
-            text = _WS.sub(" ", "".join(el.itertext())).strip()
+            text = " ".join("".join(el.itertext()).split())
             if not text:
                 continue
-            kind = {"head": "subhead", "p": "paragraph", "item": "item", "quote": "quote"}[el.tag]
-            if text.startswith(_CAPTION_MARK.strip()) or _CAPTION_MARK.strip() in text:
-                text = text.replace(_CAPTION_MARK.strip(), "").strip()
-                kind = "caption"
-            elif kind == "paragraph" and is_caption(text) and len(text.split()) <= 90:
-                kind = "caption"
-            if not text or text.lower() in seen:
-                dropped.append((0, "duplicate"))
-                continue
-            if kind in ("subhead", "paragraph") and line_rule("end_markers", text):
-                break
-            seen.add(text.lower())
-            if kind == "subhead" and not blocks and (not title or _norm(text) == _norm(title)):
-                kind = "headline"
-                title = title or text
-            blocks.append(Block(text, kind, 0))
-    if blocks and blocks[0].kind != "headline" and title:
-        blocks.insert(0, Block(title, "headline", 0))
-    story = Story(headline=title, blocks=blocks, dropped=dropped, page_meta=page_meta,
-                  header=[b for b in blocks[:1] if b.kind == "headline"])
-    for b in blocks:
-        if b.kind == "paragraph":
-            b.text = _split_dateline(b.text, story)
-            break
+            caption = mark in text
+            if caption:
+                text = " ".join(text.replace(mark, " ").split())
+                if not text:
+                    continue
+            units.append(_Unit(text, 0, bullet=el.tag == "item", quote=el.tag == "quote",
+                               heading=2 if el.tag == "head" else 0, image=caption, run=len(units)))
+    # The extracted text goes through the same furniture rules as a .txt
+    # page: trafilatura sometimes keeps a "Related" list or a newsletter line.
+    if units and title and not any(_norm(u.text) == _norm(title) for u in units[:8]):
+        units.insert(0, _Unit(title, 0, heading=1, run=-1))
+    story = _assemble(units, title)
+    story.page_meta = page_meta
+    story.dropped[:0] = dropped
+    if not story.headline and title:
+        story.headline = title
     return story
 
 
