@@ -437,11 +437,13 @@ def r_later(g, c: Ctx) -> Value | None:
 
 def r_this_unit(g, c: Ctx) -> Value | None:
     k = c.k
-    unit = norm(g["unit"])
+    unit = norm(g.get("unit") or g.get("unit2"))
     code = k.unit_codes.get(unit)
     sh = norm(g.get("shift"))
     mod = mod_of(k, g.get("mod"))
-    if sh in ("the past", "the last", "past") and unit in ("week", "month", "year", "decade", "century"):
+    if sh in ("the past", "past") and unit in ("week", "month", "year", "decade", "century"):
+        return Value(duration_value(code, 1), type="DURATION")  # "over the past year": the 12 months to now
+    if sh == "the last" and unit in ("decade", "century"):
         return Value(duration_value(code, 1), type="DURATION")
     if sh in ("previous", "before", "earlier", "prior", "the past", "the last", "past"):
         n = -1
