@@ -394,7 +394,7 @@ def rules() -> dict:
         rf"\b{day}(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{month_re})\.?,?\s+(?P<y1>\d{{4}})(?:\b|(?=\d{{1,2}}:\d{{2}}))"
         rf"|\b{day}(?P<m2>{month_re})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})(?:\b|(?=\d{{1,2}}:\d{{2}}))"
         rf"|\b(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}})(?:[T ](?P<h3>\d{{2}}):(?P<mi3>\d{{2}}))?"
-        rf"|\b(?P<a4>\d{{1,2}})[./](?P<b4>\d{{1,2}})[./](?P<y4>\d{{4}})\b",
+        rf"|\b(?P<a4>\d{{1,2}})(?P<s4>[./])(?P<b4>\d{{1,2}})[./](?P<y4>\d{{4}})\b",
         re.I)
     lone_time = re.compile(r"\b(?P<h>\d{1,2})[:.](?P<mi>\d{2})\s*(?P<ap>[ap]\.?\s?m\.?)?", re.I)
     labels = [(re.compile(r["pattern"], re.I), int(r["rank"]), r.get("examples", [])) for r in data["date_labels"]]
@@ -455,7 +455,9 @@ def find_dates(line: str) -> list[tuple[int, int, str]]:
             y, mo, d = int(g["y3"]), int(g["m3"]), int(g["d3"])
         else:
             a, b, y = int(g["a4"]), int(g["b4"]), int(g["y4"])
-            d, mo = (a, b) if a > 12 else (b, a) if b > 12 else (b, a)   # ambiguous: month first (en-US)
+            # 20/05/2025 and 05/20/2025 are clear; an ambiguous 05/06/2025 is read
+            # month first (US usage), 05.06.2025 day first (European usage).
+            d, mo = (a, b) if a > 12 else (b, a) if b > 12 else (a, b) if g["s4"] == "." else (b, a)
         h, mi = (g["h3"], g["mi3"]) if g["y3"] else (None, None)
         hour = _hour(h, None) if h else None
         if hour is None and not g["y3"]:
@@ -545,11 +547,15 @@ def detect_metadata(article: Article, story: "Story") -> dict[str, Meta]:
             if value:
                 found[key] = Meta(str(value), "detected")
     r = rules()
-    best: tuple[int, int, str] | None = None
+    best: tuple[int, int, int, str] | None = None
+    top = story.header[0].line if story.header and story.header[0].kind == "headline" else 0
     for i, block in enumerate(story.header):
         hit = published_from_line(block.text)
-        if hit and (best is None or hit[0] < best[0]):
-            best = (hit[0], i, hit[1])
+        if hit:
+            # A date under the headline beats one above it (a site's "today" in the masthead).
+            key = (hit[0], 0 if block.line >= top else 1, i, hit[1])
+            if best is None or key < best:
+                best = key
         line = _clean(block.text)
         if "author" not in found:
             m = r["byline"].match(line)
@@ -562,7 +568,7 @@ def detect_metadata(article: Article, story: "Story") -> dict[str, Meta]:
             if m:
                 found["url"] = Meta(m["url"].rstrip(".,)"), "detected")
     if best is not None and "published" not in found:
-        found["published"] = Meta(best[2], "detected")
+        found["published"] = Meta(best[3], "detected")
     if story.headline and "title" not in found:
         found["title"] = Meta(story.headline, "detected")
     if "publisher" not in found:

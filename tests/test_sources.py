@@ -68,6 +68,10 @@ def test_month_names_cover_every_month():
     ("3rd of March 2024", "2024-03-03"),
     ("Sept. 9, 2024", "2024-09-09"),
     ("20/05/2025", "2025-05-20"),
+    ("05/06/2025", "2025-05-06"),
+    ("05.06.2025", "2025-06-05"),
+    ("Tuesday 20 May 2025 14.05 BST", "2025-05-20T14:05"),
+    ("PUBLISHED 20 MAY, 2025", "2025-05-20"),
 ])
 def test_dates_in_header_lines_are_read(line, expect):
     assert find_dates(line)[0][2] == expect
@@ -84,6 +88,14 @@ def test_impossible_or_partial_dates_are_not_read(line):
 ])
 def test_a_date_inside_a_sentence_is_not_a_publication_date(line):
     assert published_from_line(line) is None
+
+
+def test_date_under_the_headline_beats_the_mastheads_date_of_today(tmp_path):
+    path = tmp_path / "masthead.txt"
+    path.write_text("Sunday, 22 November 2026\n\nCouncil approves the budget\n\nBy Ann Lee\n\n3 March 2025\n\n"
+                    "The city council approved next year's budget on Monday after a long debate, officials said.\n\n"
+                    "The vote was 31 to 20, with two members abstaining from the final vote.\n", encoding="utf-8")
+    assert meta(read_article(path))["published"] == ("2025-03-03", "detected")
 
 
 def test_published_beats_updated():
