@@ -4,7 +4,8 @@ The rules (README, "How re-runs treat your edits"):
 
 * A field keeps an editor's value: the builder remembers a fingerprint of what
   it last wrote for each field (``.builder-state.json``); a field whose value no
-  longer matches that fingerprint was edited and is never written again.
+  longer matches that fingerprint was edited and is never written again. Once an
+  editor marks an event ``reviewed``, none of its fields is written again.
 * Evidence is appended: new sources and quotes join an existing event; a
   source an editor removed is not added back.
 * An event an editor deleted, or marked ``rejected``, never comes back; an
@@ -382,6 +383,7 @@ class Store:
         is not its file name is `held`: never written, never taken for deleted."""
         self.events: dict[str, dict] = {}
         self.paths: dict[str, Path] = {}
+        self.invalid: dict[str, dict] = {}  # readable, but to be fixed by an editor first
         for problem in timeline.problems:
             self.result.warnings.append(f"{problem} (file left as it is)")
         for ident, path in sorted(timeline.paths.items()):
@@ -391,11 +393,15 @@ class Store:
                 errors.append(((), f"id {event.get('id')!r} is not the file name"))
             if errors:
                 self.result.warnings.append(f"{path}: {errors[0][1]}; file left as it is until `timeline check` passes")
+                self.invalid[path.stem] = event
                 continue
             self.events[path.stem] = event
             self.paths[path.stem] = path
-        self.on_disk = {p.stem for p in event_files(self.root)}
+        files = event_files(self.root)
+        self.on_disk = {p.stem for p in files}
         self.held = self.on_disk - set(self.events)
+        for path in files:
+            self.paths.setdefault(path.stem, path)
 
     def _path(self, ident: str) -> Path:
         return self.paths.get(ident) or self.root / model.event_relpath(ident)
@@ -482,6 +488,9 @@ class Store:
         for ident in sorted(self.events):
             if ident not in self.merged_into and matcher(cand, self.events[ident]):
                 return ident
+        for ident in sorted(self.invalid):  # its evidence waits until an editor fixes it
+            if matcher(cand, self.invalid[ident]):
+                return ident
         for ident in sorted(self.deleted):  # what the builder last wrote there
             last = state["events"][ident].get("last")
             if last and matcher(cand, {"id": ident, **last, "status": "deleted"}):
@@ -516,7 +525,8 @@ class Store:
             return
         if ident is not None:
             if ident not in self.events:
-                result.warnings.append(f"{self._path(ident)}: cannot be read; its new evidence waits for the next run")
+                result.warnings.append(f"{self._path(ident)}: left as it is until `timeline check` passes; "
+                                       f"new evidence for it ({cand.title!r}) waits for a later run")
                 return
             event = self.events[ident]
             record = state["events"].setdefault(ident, _new_record())
@@ -557,7 +567,9 @@ class Store:
         updates = {}
         written = record.setdefault("fields", {})
         new_fields = cand.fields()
-        for key in model.EDITABLE_FIELDS:
+        # An event an editor marked reviewed is theirs as it stands: only evidence joins it.
+        editable = () if event.get("status") == "reviewed" else model.EDITABLE_FIELDS
+        for key in editable:
             current = event.get(key)
             if key not in written or written[key] != fingerprint(current):
                 continue  # an editor's value (or an event the builder never wrote)

@@ -163,6 +163,17 @@ def test_a_field_the_editor_did_not_touch_is_still_updated_by_the_builder(root):
     assert event["places"] == ["Sochi"]
 
 
+def test_once_an_editor_marks_an_event_reviewed_only_evidence_joins_it(root):
+    Store(root).apply([call()])
+    edit(root, CALL, "status: auto", "status: reviewed")
+
+    Store(root).apply([call(summary="A different summary.", confidence=0.3, sources=[SECOND_ARTICLE])])
+
+    event = read(root, CALL)
+    assert event["summary"] == "The two presidents spoke for two hours." and event["confidence"] == 0.8
+    assert event["sources"] == call().sources + [SECOND_ARTICLE]
+
+
 # --- deleted, rejected and merged events ---------------------------------------
 
 @pytest.mark.parametrize("runs_before_deletion", [1, 3])
@@ -641,6 +652,18 @@ def test_a_file_that_breaks_the_schema_is_left_alone_and_not_duplicated(root):
     assert path_of(root, CALL).read_bytes() == broken
     assert result.new == [] and any(CALL in w for w in result.warnings)
     assert sorted(p.stem for p in root.glob("2025/*.yaml")) == [TALKS, CALL]
+
+
+def test_an_editors_own_event_with_a_typo_is_not_duplicated_by_matching_evidence(root):
+    root.mkdir()
+    (root / "2025").mkdir()
+    own = root / "2025" / "2025-05-19-call.yaml"
+    own.write_text("id: 2025-05-19-call\ntitle: The call\ndate: '2025-05-19'\nkind: call\nstatus: reviewed\n"
+                   "sources: []\nnotes: a field the schema does not know\n")
+
+    result = Store(root).apply([call()], matcher=same_call)
+
+    assert result.new == [] and [p.name for p in root.glob("2025/*")] == [own.name]
 
 
 def test_an_event_whose_id_an_editor_changed_is_left_alone(root):
