@@ -272,6 +272,9 @@ def _state_ids(root: Path, report: Report) -> set[str] | None:
     report.files += 1
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
+        if state.get("pending"):
+            report.problems.append(Problem(str(path), 1, "the last `timeline extract` was interrupted while writing",
+                                           "run it again: it finishes the job; every file is whole", "warning"))
         return set(state.get("events", {})) | set(state.get("deleted", {})) | set(state.get("merged", {}))
     except (OSError, ValueError, AttributeError) as err:
         report.problems.append(Problem(str(path), 1, f"unreadable builder state: {err}",

@@ -214,6 +214,13 @@ def test_a_leftover_temporary_file_is_pointed_out(timeline):
     assert messages(timeline)[0].startswith("2025/.2025-05-19-x.yaml.abc123.tmp:1: warning: a temporary file")
 
 
+def test_an_interrupted_extraction_is_pointed_out(timeline):
+    write(timeline, ".builder-state.json", '{"events": {}, "pending": {"2025-05-19-x": {"before": null}}}')
+
+    assert messages(timeline) == [".builder-state.json:1: warning: the last `timeline extract` was interrupted "
+                                  "while writing (hint: run it again: it finishes the job; every file is whole)"]
+
+
 def test_no_timeline_folder_is_a_clear_error(tmp_path):
     with pytest.raises(RuntimeError, match="no such timeline folder"):
         check(tmp_path / "missing")
