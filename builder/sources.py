@@ -25,6 +25,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -606,9 +607,14 @@ def _publisher_from_text(article: Article, story: "Story") -> str | None:
 
 
 def detect_language(text: str) -> str | None:
-    words = re.findall(r"[^\W\d_]+", text.lower())[:400]
+    """The language whose common words make up most of ``text`` (None when unsure)."""
+    words = _LETTERS.findall(text[:3000].lower())[:400]
     if len(words) < 20:
         return None
-    scores = {lang: sum(w in vocab for w in words) for lang, vocab in rules()["language_words"].items()}
+    counts = Counter(words)
+    scores = {lang: sum(counts[w] for w in vocab) for lang, vocab in rules()["language_words"].items()}
     lang, score = max(scores.items(), key=lambda kv: kv[1])
     return lang if score >= 0.15 * len(words) else None
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
