@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .timex_resolve import RESOLVERS, Ctx, Value
-from .timex_rules import DIGIT, Knowledge, load_rules
+from .timex_rules import ANY, DIGIT, Knowledge, load_rules
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,8 @@ WINDOW = 40  # how far before a content word an expression may start ("over the 
 BACK = 4     # and in words ("the end of last year")
 _WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?|['’]|\d+")
 _DIGITS = re.compile(r"\d+")
+_TOKEN = re.compile(r"[a-z]+|\d+|\S")
+_NEXT_TOKEN = re.compile(r"[^\S\n]*([a-z]+|\d+|[^\s])")
 _NOT_LETTER = str.maketrans({c: " " for c in "0123456789.,;:!?()[]{}\"'’`-–—/\\$%&*+=<>@#|~^_“”‘"})
 
 
@@ -155,21 +157,23 @@ def _candidates(k: Knowledge, text: str, resolve):
     ``resolve(rule, start, end, groups)`` gives the value, None to reject (the next rules are
     then tried at the same place), or PENDING for an anaphoric rule resolved later."""
     low = _lower(text)
-    rules, dispatch, always = k.rules, k.dispatch, k.always
+    rules, dispatch2, always = k.rules, k.dispatch2, k.always
     done = 0  # end of the last expression taken
     for start in _starts(k, text, low):
         if start < done:
             continue
-        m = _WORD.match(low, start)
+        m = _TOKEN.match(low, start)
         if m is None:
             continue
-        word = m.group()
-        if word[0].isdigit():
-            word = DIGIT
-        order = dispatch.get(word)
-        if order is None and ("'" in word or "’" in word):
-            order = dispatch.get(word.split("'")[0].split("’")[0])
-        for j in order if order is not None else always:
+        t1 = m.group()
+        if t1[0].isdigit():
+            t1 = DIGIT
+        m2 = _NEXT_TOKEN.match(low, m.end())
+        t2 = m2.group(1) if m2 else ANY
+        if t2[0].isdigit():
+            t2 = DIGIT
+        order = dispatch2.get((t1, t2)) or dispatch2.get((t1, ANY)) or always
+        for j in order:
             mm = rules[j].regex.match(text, start)
             if mm is not None:
                 found = _accept(k, rules[j], mm, text)

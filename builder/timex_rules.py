@@ -45,6 +45,7 @@ class Knowledge:
     vocab: dict
     rules: list
     dispatch: dict             # first word of a text position -> indices of the rules that may start there
+    dispatch2: dict            # (first, second) token -> indices of the rules that may start with them
     always: tuple              # indices of rules whose first word is unknown (tried everywhere)
     heads: frozenset           # content words that can carry an expression (not function words)
     blocked: re.Pattern | None
@@ -284,7 +285,17 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
             dispatch.setdefault(t.replace("’", "'"), []).append(i)
     if problems:
         raise TimexDataError("; ".join(problems))
-    k = Knowledge(vocab=v, rules=rules, dispatch={t: tuple(sorted(set(ix) | set(always))) for t, ix in dispatch.items()},
+    pairs: dict[tuple[str, str], set[int]] = {}
+    for i, rule in enumerate(rules):
+        two = first_two_tokens(rule.pattern)
+        for t in (two if two is not None else {(t, ANY) for t in (first_tokens(rule.pattern) or ())}):
+            pairs.setdefault(t, set()).add(i)
+        if two is None and first_tokens(rule.pattern) is None:
+            always.append(i) if i not in always else None
+    dispatch2 = {}
+    for (t1, t2), ix in pairs.items():
+        dispatch2[(t1, t2)] = tuple(sorted(ix | pairs.get((t1, ANY), set()) | set(always)))
+    k = Knowledge(vocab=v, rules=rules, dispatch2=dispatch2, dispatch={t: tuple(sorted(set(ix) | set(always))) for t, ix in dispatch.items()},
                   always=tuple(always), heads=heads, blocked=blocked, cues=cues,
                   negatives=list(data.get("negatives") or []),
                   blocked_examples=[(b["pattern"], b["examples"]) for b in data.get("blocked") or []],
@@ -465,3 +476,118 @@ def first_tokens(pattern: str) -> set[str] | None:
         return finished | rest
     except (Unknown, Exception):
         return None
+
+
+ANY = "*"  # a rule that may end after its first token accepts any second token
+_MAX_STATES = 30000
+
+
+def first_two_tokens(pattern: str) -> set[tuple[str, str]] | None:
+    """The (first, second) tokens a match of ``pattern`` can begin with, or None if unknown.
+
+    Tokens: a run of letters (lower case), DIGIT for a run of digits, or one other
+    non-space character; spaces only separate. A match that may end after one token
+    gives (token, ANY)."""
+    from re import _constants as c, _parser
+
+    class Unknown(Exception):
+        pass
+
+    def chars_of(items) -> set[str]:
+        out: set[str] = set()
+        for op, av in items:
+            if op is c.LITERAL:
+                out.add(chr(av).lower())
+            elif op is c.RANGE and av[1] - av[0] < 80:
+                out.update(chr(x).lower() for x in range(av[0], av[1] + 1))
+            elif op is c.CATEGORY and av is c.CATEGORY_DIGIT:
+                out.update("0123456789")
+            elif op is c.CATEGORY and av is c.CATEGORY_SPACE:
+                out.add(" ")
+            else:
+                raise Unknown
+        return out
+
+    done_pairs: set[tuple[str, str]] = set()
+
+    def feed(state, ch):
+        toks, cur = state
+        if ch.isalpha():
+            if cur == DIGIT:
+                toks, cur = toks + (cur,), ""
+            nxt = (toks, cur + ch)
+        elif ch.isdigit():
+            nxt = (toks, DIGIT) if cur in ("", DIGIT) else (toks + (cur,), DIGIT)
+        elif ch.isspace():
+            nxt = (toks + (cur,), "") if cur else (toks, "")
+        else:
+            nxt = ((toks + (cur,)) if cur else toks) + (ch,), ""
+            nxt = (nxt[0], "")
+        if len(nxt[0]) >= 2:
+            done_pairs.add(nxt[0][:2])
+            return None
+        return nxt
+
+    def step(states: set, chars: set[str]) -> set:
+        out = set()
+        for st in states:
+            for ch in chars:
+                n = feed(st, ch)
+                if n is not None:
+                    out.add(n)
+        if len(out) + len(done_pairs) > _MAX_STATES:
+            raise Unknown
+        return out
+
+    def seq(items, states: set) -> set:
+        for op, av in items:
+            if not states:
+                break
+            states = item(op, av, states)
+        return states
+
+    def item(op, av, states) -> set:
+        if op is c.LITERAL:
+            return step(states, {chr(av).lower()})
+        if op is c.IN:
+            if av and av[0][0] is c.NEGATE:
+                if (c.CATEGORY, c.CATEGORY_NOT_SPACE) in av:  # [^\S\n]: a space
+                    return step(states, {" "})
+                raise Unknown
+            return step(states, chars_of(av))
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            return states
+        if op is c.SUBPATTERN:
+            return seq(av[-1], states)
+        if op is getattr(c, "ATOMIC_GROUP", None):
+            return seq(av, states)
+        if op is c.BRANCH:
+            out: set = set()
+            for alt in av[1]:
+                out |= seq(alt, set(states))
+            return out
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            lo, hi, sub = av
+            out = set(states) if lo == 0 else set()
+            cur = set(states)
+            for n in range(1, min(hi, 6) + 1):
+                cur = seq(sub, cur)
+                if n >= lo:
+                    out |= cur
+                if not cur:
+                    break
+            if hi > 6 and cur:
+                out |= cur  # more repeats of the same class change no token boundary we track
+            return out
+        raise Unknown
+
+    try:
+        rest = seq(_parser.parse(pattern, re.IGNORECASE), {((), "")})
+    except Exception:
+        return None
+    for toks, cur in rest:
+        toks = toks + ((cur,) if cur else ())
+        if not toks:
+            return None  # the rule can match nothing
+        done_pairs.add((toks[0], toks[1] if len(toks) > 1 else ANY))
+    return done_pairs
