@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -156,12 +159,23 @@ class Visit:
             viewport={"width": width, "height": height}, color_scheme=color_scheme, reduced_motion=reduced_motion
         )
         self.context.add_init_script(WATCH)
+        self.external: list[str] = []
+        self.context.route("**/*", self._offline)
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.dialogs: list[str] = []
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def _offline(self, route):
+        """The test machine is offline: requests to other hosts (a theme asking GitHub for
+        stars) get an empty answer and are listed in ``external``."""
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1:", "data:", "blob:")):
+            return route.continue_()
+        self.external.append(url)
+        return route.fulfill(status=204, body="")
 
     def violations(self, frame=None) -> list:
         return (frame or self.page).evaluate("window.__violations || []")
@@ -206,3 +220,23 @@ def wait_ready(page, selector="timeline-embed", states=("ready",), timeout=10_00
 def shot(page, name: str):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"widget-{name}.png"), full_page=True)
+
+
+@pytest.fixture(scope="session")
+def widget_site(tmp_path_factory):
+    """The site fixture (tests/fixtures/site) built with `mkdocs build --strict`, with the
+    embed page (docs/embed.md and its assets), served with CORS as GitHub Pages does."""
+    project = tmp_path_factory.mktemp("widget-site-project")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "site" / "timeline", project / "timeline")
+    (project / "docs" / "assets").mkdir(parents=True)
+    shutil.copy(ROOT / "docs" / "embed.md", project / "docs" / "embed.md")
+    for path in (ROOT / "docs" / "assets").glob("embed*"):
+        shutil.copy(path, project / "docs" / "assets" / path.name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True,
+                         text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), timeout=300)
+    assert run.returncode == 0, run.stderr
+    origin = Origin(project / "site", {"Access-Control-Allow-Origin": "*"})
+    origin.root = project / "site"
+    yield origin
+    origin.close()
