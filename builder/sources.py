@@ -392,7 +392,7 @@ def rules() -> dict:
     month_re = "(?:" + "|".join(sorted(map(re.escape, months), key=len, reverse=True)) + ")"
     day = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
     date_re = re.compile(
-        rf"\b{day}(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{month_re})\.?,?\s+(?P<y1>\d{{4}})(?:\b|(?=\d{{1,2}}:\d{{2}}))"
+        rf"\b{day}(?P<d1>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?(?P<m1>{month_re})\.?,?\s+(?:de\s+)?(?P<y1>\d{{4}})(?:\b|(?=\d{{1,2}}:\d{{2}}))"
         rf"|\b{day}(?P<m2>{month_re})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})(?:\b|(?=\d{{1,2}}:\d{{2}}))"
         rf"|\b(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}})(?:[T ](?P<h3>\d{{2}}):(?P<mi3>\d{{2}}))?"
         rf"|\b(?P<a4>\d{{1,2}})(?P<s4>[./])(?P<b4>\d{{1,2}})[./](?P<y4>\d{{4}})\b",

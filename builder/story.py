@@ -464,6 +464,13 @@ class _Vocab:
         return names >= 2 and shared >= min(need, 2)
 
 
+def _sentence_title(u: _Unit) -> bool:
+    """A headline written as a short sentence: "Putin and Trump hold talks."."""
+    t = u.text
+    return (not u.bullet and 3 <= u.words <= 14 and t.endswith(".") and not t.endswith("..")
+            and (t[0].isupper() or t[0].isdigit()))
+
+
 def _meta_line(u: _Unit) -> bool:
     """A byline, a labelled or bare date line, a "Source:" label, a page address."""
     if u.words > 20 or u.heading:
@@ -554,9 +561,12 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
             continue
         if first_prose < 0:
             first_prose = i
-        window = [j for j in range(i + 1, min(n, i + 12)) if not captions[j] and not (marks[j] == "inline")][:5]
+        # What follows, leaving out furniture lines, captions and subheads.
+        window = [j for j in range(i + 1, min(n, i + 16))
+                  if not marks[j] and not captions[j] and not units[j].heading
+                  and not (units[j].title_shaped() and not units[j].prose)][:5]
         dense = sum(prose_like(j) for j in window)
-        if dense >= min(3, len(window)):
+        if window and dense >= min(3, len(window)):
             start = i
             break
     if start < 0:
@@ -602,7 +612,7 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
                     k -= 1
                 if size >= 3 and not any(_meta_line(units[x]) for x in range(k + 1, j + 1)):
                     break
-            if not marks[j] and not captions[j] and u.title_shaped() and not _meta_line(u):
+            if not marks[j] and not captions[j] and (u.title_shaped() or _sentence_title(u)) and not _meta_line(u):
                 cands.append(j)
             stop = j
             j -= 1
@@ -699,8 +709,8 @@ def _walk_body(units: list[_Unit], start: int, marks: list[str], captions: _Capt
             dropped.append((u.line, "aside label"))
             continue
         if mode == "panel":
-            if u.prose and not captions[i] and not u.bullet and u.terminal and u.words >= 12 \
-                    and vocab.coherent(u.text):
+            if u.prose and not captions[i] and not u.bullet and u.terminal and u.words >= 12 and (
+                    vocab.coherent(u.text) or _two_paragraphs(units, i, marks, captions)):
                 mode = "story"
             else:
                 dropped.append((u.line, f"in panel {panel_name!r}"))
@@ -765,6 +775,21 @@ def _walk_body(units: list[_Unit], start: int, marks: list[str], captions: _Capt
             vocab.add(text)
     flush_titles(False, "after the last paragraph")
     _trim_tail(story, vocab)
+
+
+def _two_paragraphs(units: list[_Unit], i: int, marks: list[str], captions: "_Captions") -> bool:
+    """Unit i and the next unit are both long, finished paragraphs: story text, not a
+    panel of teasers (which alternate titles, dates and cut-off summaries)."""
+    def full(k: int) -> bool:
+        u = units[k]
+        return u.terminal and u.words >= 20 and not u.bullet and not u.heading and not marks[k] and not captions[k]
+
+    if not full(i):
+        return False
+    k = i + 1
+    while k < len(units) and marks[k] == "inline":
+        k += 1
+    return k < len(units) and full(k)
 
 
 def _trim_tail(story: Story, vocab: _Vocab) -> None:
