@@ -148,7 +148,8 @@ _TOKEN = re.compile(r"[a-z][a-z'’-]{2,}")
 
 
 _TRAIL_CHARS = " \t:»›|.!"
-_CLOSERS = "\"'”’»)]"
+_CLOSERS = "\"'”’»)]`"
+_CLOSERS_SPACE = _CLOSERS + " "
 _BULLET_START = frozenset("•·▪●◦‣∙○■□➤►▸*+-–0123456789 \t")
 
 
@@ -164,7 +165,7 @@ def _is_terminal(t: str) -> bool:
     if c in ".!?…:;":
         return True
     if c in _CLOSERS:
-        core = t.rstrip(_CLOSERS)
+        core = t.rstrip(_CLOSERS_SPACE)
         if core and core[-1] in ".!?…:;":
             return True
         return c == ")" and bool(_TERMINAL.search(t))
@@ -194,7 +195,7 @@ class _Unit:
         if c in ".!?…:;":
             terminal = True
         elif c in _CLOSERS:
-            core = text.rstrip(_CLOSERS)
+            core = text.rstrip(_CLOSERS_SPACE)
             terminal = bool(core) and core[-1] in ".!?…:;" or (c == ")" and bool(_TERMINAL.search(text)))
         else:
             terminal = False
@@ -752,10 +753,12 @@ def _walk_body(units: list[_Unit], start: int, marks: list[str], captions: _Capt
             titles.append(i)
             continue
         if not u.prose:
-            if u.words <= 3 or not u.terminal:
+            short_sentence = u.words >= 2 and u.text.rstrip(_CLOSERS_SPACE)[-1:] in ".!?" and u.text[0].isupper()
+            if not u.terminal or (u.words <= 3 and not short_sentence):
                 dropped.append((u.line, "fragment"))
                 continue
-        elif not u.terminal and u.words >= 20 and not vocab.coherent(u.text, need=2):
+        elif not u.terminal and u.words >= 20 and titles and not vocab.coherent(u.text, need=2):
+            # A title line, then a summary cut off mid-sentence: another story's teaser.
             flush_titles(False, "teaser title")
             dropped.append((u.line, "teaser (cut-off text of another story)"))
             continue
