@@ -23,7 +23,6 @@ How it works, in three steps per text:
 """
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import json
 import logging
@@ -90,8 +89,9 @@ class _Scan:
 
 WINDOW = 40  # how far before a content word an expression may start ("over the past five years")
 BACK = 4     # and in words ("the end of last year")
-_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?|['’]|\d+")
-_DIGITS = re.compile(r"\d+")
+_NUMBER_NEXT = re.compile(r"(\d+)[^\S\n]*([a-z]+|\d+|[^\s\d])?")
+# Up to four words before a position, read in the reversed text (so that one match finds them).
+_BACK_WORDS = re.compile(r"[^a-z0-9\n]*([a-z]+)?(?:[^a-z0-9\n]+([a-z]+))?(?:[^a-z0-9\n]+([a-z]+))?(?:[^a-z0-9\n]+([a-z]+))?")
 _TOKEN = re.compile(r"[a-z]+|\d+|\S")
 _NEXT_TOKEN = re.compile(r"[^\S\n]*([a-z]+|\d+|[^\s])")
 _NOT_LETTER = str.maketrans({c: " " for c in "0123456789.,;:!?()[]{}\"'’`-–—/\\$%&*+=<>@#|~^_“”‘"})
@@ -105,8 +105,9 @@ def _lower(text: str) -> str:
 
 
 def _starts(k: Knowledge, text: str, low: str) -> list[int]:
-    """Positions worth trying the rules at: words that may begin a rule, at or shortly
-    before a head (a content word such as a month or unit, or a number)."""
+    """Positions worth trying the rules at: a head (a content word such as a month or a
+    unit, or a number that some rule can begin with), and up to BACK words before it
+    that some rule can begin with ("the end of last year")."""
     heads: list[int] = []
     for w in set(low.translate(_NOT_LETTER).split()) & k.heads:
         i = low.find(w)
@@ -115,40 +116,39 @@ def _starts(k: Knowledge, text: str, low: str) -> list[int]:
             if (i == 0 or not low[i - 1].isalpha()) and (j == len(low) or not low[j].isalpha()):
                 heads.append(i)
             i = low.find(w, j)
-    words = sorted(heads)
-    not_time = k.number_not_time
-    for m in _DIGITS.finditer(low):
-        i, j = m.span()
+    pairs = k.dispatch2
+    for m in _NUMBER_NEXT.finditer(low):
+        i = m.start()
         before = low[i - 1] if i else " "
         if before in "$£€" or (before in ".," and i > 1 and low[i - 2].isdigit()):
             continue  # money, or inside 7,465.95
-        if not_time.match(low, j):
-            continue  # 3.4 %, 40 billion, 89.68 points
-        # A number starts a time expression only as a year, before a separator (12:00, 7/8, 8-10,
-        # 1980s, 2nd, '82) or shortly before a content word ("18 months", "June 8").
-        if not (j - i == 4 or before in "'’" or low[j:j + 1] in (":", "/", "-", "s", "'", "’", "–", ".")
-                or low[j:j + 2].strip() in ("st", "nd", "rd", "th", "am", "pm", "a.", "p.", "a", "p")
-                or _head_near(words, j, j + 24)):
-            continue
-        heads.append(i)
+        nxt = m.group(2) or ANY
+        if nxt[0].isdigit():
+            nxt = DIGIT
+        if before in "'’":
+            heads.append(i - 1)  # '82
+        elif m.end(1) - i == 4 or (DIGIT, nxt) in pairs:
+            heads.append(i)
+    if not heads:
+        return []
     heads.sort()
-    starts: set[int] = set()
-    dispatch = k.dispatch
-    scanned = 0
+    rev = low[::-1]
+    n = len(low)
+    first = k.rev_first_words
+    starts = set(heads)
     for h in heads:
-        lo = max(scanned, h - WINDOW, low.rfind("\n", 0, h) + 1)
-        before = [m for m in _WORD.finditer(low, lo, h)][-BACK:]
-        for m in before:
-            if m.group() in dispatch:
-                starts.add(m.start())
-        starts.add(h)
-        scanned = h + 1
+        m = _BACK_WORDS.match(rev, n - h)
+        limit = max(h - WINDOW, 0)
+        for g in range(1, BACK + 1):
+            word = m.group(g)
+            if word is None:
+                break
+            start = n - m.end(g)
+            if start < limit:
+                break
+            if word in first:
+                starts.add(start)
     return sorted(starts)
-
-
-def _head_near(words: list[int], lo: int, hi: int) -> bool:
-    i = bisect.bisect_left(words, lo)
-    return i < len(words) and words[i] < hi
 
 
 def _candidates(k: Knowledge, text: str, resolve):

@@ -48,6 +48,7 @@ class Knowledge:
     dispatch2: dict            # (first, second) token -> indices of the rules that may start with them
     always: tuple              # indices of rules whose first word is unknown (tried everywhere)
     heads: frozenset           # content words that can carry an expression (not function words)
+    rev_first_words: frozenset  # first words of rules, spelt backwards (the tagger reads back from a head)
     blocked: re.Pattern | None
     cues: re.Pattern
     negatives: list = field(default_factory=list)
@@ -296,7 +297,8 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
     for (t1, t2), ix in pairs.items():
         dispatch2[(t1, t2)] = tuple(sorted(ix | pairs.get((t1, ANY), set()) | set(always)))
     k = Knowledge(vocab=v, rules=rules, dispatch2=dispatch2, dispatch={t: tuple(sorted(set(ix) | set(always))) for t, ix in dispatch.items()},
-                  always=tuple(always), heads=heads, blocked=blocked, cues=cues,
+                  always=tuple(always), heads=heads,
+                  rev_first_words=frozenset(t1[::-1] for t1, _ in dispatch2 if t1.isalpha()), blocked=blocked, cues=cues,
                   negatives=list(data.get("negatives") or []),
                   blocked_examples=[(b["pattern"], b["examples"]) for b in data.get("blocked") or []],
                   year_blocked_after=after, year_blocked_before=before, month_cue=month_cue,
