@@ -193,8 +193,8 @@ def _accept(k: Knowledge, rule, m: re.Match, text: str):
         return None
     if rule.right is not None and not rule.right.search(text[end:end + 40]):
         return None
-    if k.blocked is not None:
-        for b in k.blocked.finditer(text, max(0, start - 40), min(len(text), end + 40)):
+    if rule.blocked is not None:
+        for b in rule.blocked.finditer(text, max(0, start - 40), min(len(text), end + 40)):
             if b.start() < end and b.end() > start:
                 return None
     return rule, start, end, m.groupdict()

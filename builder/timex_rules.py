@@ -8,6 +8,7 @@ so that the tagger tries few rules at few places.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,6 +36,7 @@ class Rule:
     pattern: str               # the expanded pattern, guards included
     regex: re.Pattern          # compiled on its own, for retries
     anaphoric: bool = False    # needs earlier dates of the text (a "reference day")
+    blocked: re.Pattern | None = None  # false friends that veto this rule's matches
     left: re.Pattern | None = None   # must match the text just before the expression
     right: re.Pattern | None = None  # must match the text just after it
     examples: tuple = ()
@@ -215,9 +217,12 @@ def _validate(data) -> list[str]:
                 problems.append(f"{where}.examples[{j}]: needs text, anchor, timex, value")
             elif str(ex["timex"]) not in str(ex["text"]):
                 problems.append(f"{where}.examples[{j}]: timex {ex['timex']!r} is not in the text")
+    names = {r.get("name") for r in rules if isinstance(r, dict)}
     for i, b in enumerate(data.get("blocked") or []):
         if not isinstance(b, dict) or not isinstance(b.get("pattern"), str) or not b.get("examples"):
             problems.append(f"blocked[{i}]: needs a pattern and examples")
+        elif set(b.get("rules") or []) - names:
+            problems.append(f"blocked[{i}]: unknown rules {sorted(set(b['rules']) - names)}")
     return problems
 
 
@@ -258,8 +263,12 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
         rules.append(Rule(name=r["name"], type=r["type"], resolve=r["resolve"], pattern=pattern, regex=regex,
                           anaphoric=bool(r.get("anaphoric")), left=left, right=right,
                           examples=tuple(r["examples"])))
-    blocked_src = [b["pattern"] for b in data.get("blocked") or []]
-    blocked = _compile("|".join(f"(?:{p})" for p in blocked_src), "blocked", problems) if blocked_src else None
+    blocked_by_rule: dict[str, re.Pattern | None] = {}
+    for rule in rules:
+        src = [b["pattern"] for b in data.get("blocked") or [] if not b.get("rules") or rule.name in b["rules"]]
+        blocked_by_rule[rule.name] = _compile("|".join(f"(?:{p})" for p in src), "blocked", problems) if src else None
+    rules = [dataclasses.replace(rule, blocked=blocked_by_rule[rule.name]) for rule in rules]
+    blocked = None
     future = _alt(v["future_cues"])
     past = _alt(v["past_cues"])
     # any -ed word counts as past, except a passive after "be" ("will be completed")
