@@ -92,8 +92,8 @@ BACK = 4     # and in words ("the end of last year")
 _NUMBER_NEXT = re.compile(r"(\d+)[^\S\n]*([a-z]+|\d+|[^\s\d])?")
 # Up to four words before a position, read in the reversed text (so that one match finds them).
 _BACK_WORDS = re.compile(r"[^a-z0-9\n]*([a-z]+)?(?:[^a-z0-9\n]+([a-z]+))?(?:[^a-z0-9\n]+([a-z]+))?(?:[^a-z0-9\n]+([a-z]+))?")
-_TOKEN = re.compile(r"[a-z]+|\d+|\S")
-_NEXT_TOKEN = re.compile(r"[^\S\n]*([a-z]+|\d+|[^\s])")
+# The first two tokens at a position: words, numbers (3.5 and 1,000 are one) or single marks.
+_TWO_TOKENS = re.compile(r"(?:(\d+(?:[.,]\d+)*)|([a-z]+|\S))[^\S\n]*([a-z]+|\d+|[^\s])?")
 _NOT_LETTER = str.maketrans({c: " " for c in "0123456789.,;:!?()[]{}\"'’`-–—/\\$%&*+=<>@#|~^_“”‘"})
 
 
@@ -162,14 +162,11 @@ def _candidates(k: Knowledge, text: str, resolve):
     for start in _starts(k, text, low):
         if start < done:
             continue
-        m = _TOKEN.match(low, start)
+        m = _TWO_TOKENS.match(low, start)
         if m is None:
             continue
-        t1 = m.group()
-        if t1[0].isdigit():
-            t1 = DIGIT
-        m2 = _NEXT_TOKEN.match(low, m.end())
-        t2 = m2.group(1) if m2 else ANY
+        t1 = DIGIT if m.group(1) else m.group(2)
+        t2 = m.group(3) or ANY
         if t2[0].isdigit():
             t2 = DIGIT
         order = dispatch2.get((t1, t2)) or dispatch2.get((t1, ANY)) or always

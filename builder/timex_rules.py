@@ -302,6 +302,8 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
             pairs.setdefault(t, set()).add(i)
         if two is None and first_tokens(rule.pattern) is None:
             always.append(i) if i not in always else None
+    # The tagger reads "3.5" and "1,000" as one number, so a rule never sees a number then "." or ",".
+    pairs = {p: ix for p, ix in pairs.items() if p not in ((DIGIT, "."), (DIGIT, ","))}
     dispatch2 = {}
     for (t1, t2), ix in pairs.items():
         dispatch2[(t1, t2)] = tuple(sorted(ix | pairs.get((t1, ANY), set()) | set(always)))
