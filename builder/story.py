@@ -465,6 +465,11 @@ class _Vocab:
         return names >= 2 and shared >= min(need, 2)
 
 
+def _sentence(u: _Unit) -> bool:
+    """A short finished sentence: "Some say history tends to repeat itself."."""
+    return u.words >= 3 and u.text.rstrip(_CLOSERS_SPACE)[-1:] in ".!?" and (u.text[0].isupper() or u.text[0] in "\"“‘'")
+
+
 def _sentence_title(u: _Unit) -> bool:
     """A headline written as a short sentence: "Putin and Trump hold talks."."""
     t = u.text
@@ -652,7 +657,7 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
             dropped.append((u.line, "byline/date (header)"))
         elif captions[i]:
             blocks.append(Block(u.text, "caption", u.line))
-        elif i > headline_i >= 0 and (u.title_shaped() or u.prose) and not u.bullet:
+        elif i > headline_i >= 0 and (u.title_shaped() or u.prose or _sentence(u)) and not u.bullet:
             blocks.append(Block(u.text, "standfirst", u.line))
             vocab.add(u.text)
         else:
@@ -710,8 +715,7 @@ def _walk_body(units: list[_Unit], start: int, marks: list[str], captions: _Capt
             dropped.append((u.line, "aside label"))
             continue
         if mode == "panel":
-            if u.prose and not captions[i] and not u.bullet and u.terminal and u.words >= 12 and (
-                    vocab.coherent(u.text) or _two_paragraphs(units, i, marks, captions)):
+            if _resumes(units, i, marks, captions, vocab):
                 mode = "story"
             else:
                 dropped.append((u.line, f"in panel {panel_name!r}"))
@@ -780,19 +784,32 @@ def _walk_body(units: list[_Unit], start: int, marks: list[str], captions: _Capt
     _trim_tail(story, vocab)
 
 
-def _two_paragraphs(units: list[_Unit], i: int, marks: list[str], captions: "_Captions") -> bool:
-    """Unit i and the next unit are both long, finished paragraphs: story text, not a
-    panel of teasers (which alternate titles, dates and cut-off summaries)."""
-    def full(k: int) -> bool:
+def _resumes(units: list[_Unit], i: int, marks: list[str], captions: "_Captions", vocab: _Vocab) -> bool:
+    """Does the story resume at unit i, after a panel? Panels hold title lines, dates,
+    labels, captions and teaser summaries (a title, then a summary); the story holds
+    finished paragraphs. A finished paragraph resumes the story when it shares the
+    story's vocabulary, when another finished paragraph follows it, or when it does
+    not sit under a title line the way a teaser summary does."""
+    def finished(k: int) -> bool:
         u = units[k]
-        return u.terminal and u.words >= 20 and not u.bullet and not u.heading and not marks[k] and not captions[k]
+        return (u.terminal and u.words >= 5 and not u.bullet and not u.heading and not marks[k]
+                and not captions[k] and u.text.rstrip(_CLOSERS_SPACE)[-1:] in ".!?…")
 
-    if not full(i):
+    if not finished(i):
         return False
+    if vocab.coherent(units[i].text):
+        return True
     k = i + 1
     while k < len(units) and marks[k] == "inline":
         k += 1
-    return k < len(units) and full(k)
+    if k < len(units) and finished(k):
+        return True
+    k = i - 1
+    while k >= 0 and marks[k] == "inline":
+        k -= 1
+    prev = units[k] if k >= 0 else None
+    return prev is not None and not marks[k] and not (prev.title_shaped() and not prev.prose) \
+        and not captions[k] and prev.terminal
 
 
 def _trim_tail(story: Story, vocab: _Vocab) -> None:
