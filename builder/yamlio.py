@@ -175,8 +175,8 @@ def compose(text: str, path: str = "<string>") -> yaml.Node | None:
         raise _syntax_error(err, path) from None
     except yaml.reader.ReaderError as err:
         raise _reader_error(err, text, path) from None
-    except (yaml.YAMLError, ValueError, RecursionError) as err:
-        raise YamlError(path, 0, f"YAML: {err}") from None
+    except Exception as err:  # noqa: BLE001
+        raise YamlError(path, 0, f"YAML: {err or type(err).__name__}") from None
 
 
 def loads(text: str, path: str = "<string>") -> Any:
@@ -203,9 +203,10 @@ def loads(text: str, path: str = "<string>") -> Any:
         raise _reader_error(err, text, path) from None
     except yaml.YAMLError as err:
         raise YamlError(path, 0, f"YAML: {err}") from None
-    except (ValueError, TypeError, OverflowError, RecursionError) as err:
-        # e.g. an integer of thousands of digits, or text that is not valid Unicode
-        raise YamlError(path, 0, f"cannot read a value: {err}", "check the file for stray characters") from None
+    except Exception as err:  # noqa: BLE001 - the contract: data or a YamlError, whatever the text
+        # e.g. an integer of thousands of digits, `!!int` with no digits, text that is not valid Unicode
+        raise YamlError(path, 0, f"cannot read a value: {err or type(err).__name__}",
+                        "check the file for stray characters and explicit !!tags") from None
     return _plain(data)
 
 

@@ -244,6 +244,13 @@ def test_yaml_looking_text_gives_plain_data_or_a_yaml_error(text):
             stack.extend(value)
 
 
+@pytest.mark.parametrize("text", ["!!int", "!!float", "a: !!int", "!!bool", "- !!int\n- x", "a: \ud800",
+                                  "a: " + "1" * 5000, "&a [*a]", "[" * 10_000])
+def test_values_the_constructors_choke_on_give_a_yaml_error(text):
+    with pytest.raises(YamlError):
+        loads(text, "odd.yaml")
+
+
 def test_dates_stay_the_strings_editors_wrote():
     assert loads("date: 2025-05-19\nend: 2025-02-30\n") == {"date": "2025-05-19", "end": "2025-02-30"}
 
@@ -282,3 +289,29 @@ def test_writing_identical_text_touches_nothing(tmp_path):
     assert write_atomic(path, "a: 1\n") is False
     assert path.stat().st_mtime_ns == mtime
     assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]
+
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8),
+                     st.sampled_from(["2025-02-30", "2025-05-19", "auto", "rejected", "reviewed", CALL]))
+_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["source", "quote", "date", "id"]), inner,
+                                                 max_size=3)), max_leaves=6)
+_EVENTS = st.dictionaries(st.sampled_from(["id", "title", "date", "end", "status", "confidence", "actors",
+                                           "related", "merged", "disagreements", "sources", "notes"]),
+                          _VALUES, max_size=8)
+
+
+@settings(max_examples=25, deadline=None)
+@given(_EVENTS)
+def test_any_event_file_an_editor_could_write_is_checked_and_survived(tmp_path_factory, event):
+    root = tmp_path_factory.mktemp("timeline")
+    path = root / "2025" / f"{CALL}.yaml"
+    path.parent.mkdir()
+    path.write_text(yaml.safe_dump({"id": CALL, **event}, allow_unicode=True), encoding="utf-8")
+    (root / "actors.yaml").write_text(yaml.safe_dump({"x": event.get("actors")}), encoding="utf-8")
+
+    check(root, strict=True)
+    result = Store(root).apply([call()], matcher=lambda candidate, existing: True)
+
+    assert list(root.glob("2025/*.yaml")) == [path]
+    assert result.new == []
