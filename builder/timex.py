@@ -63,6 +63,7 @@ class _Scan:
     def __init__(self, k: Knowledge, text: str):
         self.k = k
         self.text = text
+        self._cues: dict[tuple[int, int], list] = {}  # sentence -> [(start, end, is_future)]
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         text = self.text
@@ -76,14 +77,18 @@ class _Scan:
 
     def tense(self, start: int, end: int) -> str | None:
         """"future" or "past" from the cue word nearest the expression in its sentence, or None."""
-        s, e = self.sentence(start, end)
+        span = self.sentence(start, end)
+        cues = self._cues.get(span)
+        if cues is None:
+            cues = self._cues[span] = [(m.start(), m.end(), bool(m.group("future")))
+                                       for m in self.k.cues.finditer(self.text, *span)]
         best, best_dist = None, None
-        for m in self.k.cues.finditer(self.text, s, e):
-            if m.start() < end and m.end() > start:
+        for cs, ce, future in cues:
+            if cs < end and ce > start:
                 continue  # a cue inside the expression ("next Monday") is handled by its rule
-            dist = start - m.end() if m.end() <= start else (m.start() - end) * 1.5
+            dist = start - ce if ce <= start else (cs - end) * 1.5
             if best_dist is None or dist < best_dist:
-                best, best_dist = ("future" if m.group("future") else "past"), dist
+                best, best_dist = ("future" if future else "past"), dist
         return best
 
 

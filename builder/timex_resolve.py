@@ -45,6 +45,7 @@ _DASH_SPACE = re.compile(r"[-\s]+")
 _SEASON_CUE = re.compile(r"\b(?:in|this|last|next|during|since|until|by|of|early|late)\s+$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=8192)
 def norm(s: str | None) -> str:
     return " ".join((s or "").replace("’", "'").lower().split())
 
