@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -348,11 +349,25 @@ class Store:
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        self._holding = False
+
+    @contextmanager
+    def locked(self):
+        """Hold the timeline across several steps of one run, e.g. ``apply`` and then
+        ``write_registry_proposals``: ``with Store(root).locked() as store: ...``."""
+        with Lock(self.root):
+            self._holding = True
+            try:
+                yield self
+            finally:
+                self._holding = False
 
     def apply(self, candidates: list[Candidate], matcher=None) -> StoreResult:
         """Merge ``candidates`` into the timeline. ``matcher(candidate, event) -> bool``
         decides whether a candidate with no known mention is an existing event.
         Raises RuntimeError when another run holds the timeline."""
+        if self._holding:
+            return self._apply(list(candidates), matcher)
         with Lock(self.root):
             return self._apply(list(candidates), matcher)
 

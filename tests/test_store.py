@@ -609,6 +609,17 @@ def test_a_second_run_on_the_same_timeline_is_refused_naming_the_timeline(root):
     assert tree(root) == files
 
 
+def test_one_run_can_hold_the_timeline_across_several_steps(root):
+    with Store(root).locked() as store:
+        store.apply([call()])
+        with pytest.raises(RuntimeError, match="another run"):
+            Store(root).apply([talks()])
+        store.apply([talks()])
+
+    assert sorted(p.stem for p in root.glob("2025/*.yaml")) == [TALKS, CALL]
+    assert not (root / ".timeline.lock").exists()
+
+
 def test_a_stale_lock_left_by_a_dead_process_is_taken_over(root):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
