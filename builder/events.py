@@ -37,6 +37,7 @@ class Mention:
     certainty: str = "explicit"  # explicit | anchored | inferred | undated
     window: tuple[str, str] | None = None  # for undated mentions: where the event may lie
     actors: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)  # the actors who are persons
     places: list[str] = field(default_factory=list)
     date_text: str = ""
     resolved: str = ""
@@ -47,6 +48,7 @@ class Mention:
     terms: frozenset = frozenset()
     order: int = 0
     proposals: dict = field(default_factory=dict)  # actor id -> entry the registry lacks
+    actor_keys: frozenset | None = field(default=None, repr=False, compare=False)  # cache for merging
 
     @property
     def key(self) -> str:
@@ -75,6 +77,9 @@ class Knowledge:
     caption_actions: re.Pattern
     person_title: re.Pattern
     not_names: frozenset
+    irrealis: re.Pattern
+    anaphora: re.Pattern
+    people_anaphora: re.Pattern
     raw: dict
 
 
@@ -103,6 +108,9 @@ def knowledge(path: Path = DATA_PATH) -> Knowledge:
         caption_actions=re.compile(r"\b(?:" + _alternation(data["caption_actions"]) + r")", re.I),
         person_title=re.compile(r"(?:" + _alternation(titles) + r")\s+((?:[A-Z][\w'’.-]+\s?){1,3})"),
         not_names=frozenset(data["not_names"]),
+        irrealis=re.compile(r"(?:" + _alternation(data["irrealis"]) + r")$", re.I),
+        anaphora=re.compile(data["anaphora"], re.I),
+        people_anaphora=re.compile(data["people_anaphora"], re.I),
         raw=data,
     )
 
@@ -243,7 +251,8 @@ def detect(blocks, ctx: Context, tag) -> list[Mention]:
     """Event mentions of one story. ``blocks`` have .text and .kind; ``tag`` is the
     temporal tagger: tag(text, anchor) -> timexes."""
     mentions: list[Mention] = []
-    previous_actors: list[str] = []
+    previous: list[str] = []      # the people of the last sentence that named any
+    pending: Mention | None = None  # an undated sentence a later "the call" may date
     order = 0
     for block in blocks:
         if block.kind in ("headline", "aside"):
@@ -251,25 +260,78 @@ def detect(blocks, ctx: Context, tag) -> list[Mention]:
         caption = block.kind == "caption"
         for sentence in sentences(block.text):
             order += 1
-            found = _mention(sentence, caption, ctx, tag, previous_actors, order)
-            actors_here = [i for _, i in ctx.actors.find(sentence)]
-            if actors_here:
-                previous_actors = actors_here
+            found = _mention(sentence, caption, ctx, tag, previous, order)
+            people_here = [i for _, i in ctx.actors.find(sentence) if _is_person(ctx.actors.registry, i)]
+            if found and found.certainty != "undated" and pending and not caption \
+                    and pending.order == order - 1 and ctx.kb.anaphora.search(sentence) \
+                    and ctx.kb.anaphora.search(sentence).group(0).split()[-1] in pending.quote.lower():
+                found = _continue(pending, found, ctx)
+                if mentions and mentions[-1] is pending:
+                    mentions.pop()
+            if people_here:
+                previous = people_here
+            pending = found if found and found.certainty == "undated" else None
             if found:
                 mentions.append(found)
+    _consistent_weekdays(mentions)
     return mentions
 
 
-def _mention(sentence: str, caption: bool, ctx: Context, tag, previous_actors, order) -> Mention | None:
-    kb = ctx.kb
-    triggers = []
+def _continue(before: Mention, dated: Mention, ctx: Context) -> Mention:
+    """A dated sentence about "the call" reported undated just before: one mention."""
+    dated.kind = before.kind
+    dated.quote = f"{before.quote} {dated.quote}"
+    dated.actors = _ordered(before.actors + dated.actors)
+    dated.people = _ordered(before.people + dated.people)
+    dated.places = _ordered(before.places + dated.places)
+    dated.terms = before.terms | dated.terms
+    dated.title = before.title
+    dated.proposals = {**before.proposals, **dated.proposals}
+    return dated
+
+
+_WEEKDAY_NAME = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+
+
+def _consistent_weekdays(mentions: list[Mention]) -> None:
+    """Within one article a weekday names one day: a "Monday's planned call" read
+    as next Monday becomes the Monday the article dates elsewhere."""
+    past = {}
+    for m in mentions:
+        w = _WEEKDAY_NAME.search(m.date_text or "")
+        if w and m.precision == "day" and not m.planned:
+            past.setdefault(w.group(1).lower(), m.date)
+    for m in mentions:
+        w = _WEEKDAY_NAME.search(m.date_text or "")
+        if w and m.planned and w.group(1).lower() in past and past[w.group(1).lower()] < m.date:
+            m.date = past[w.group(1).lower()]
+            m.resolved += "; the day the article names by this weekday elsewhere"
+
+
+def _is_person(registry: Registry, ident: str) -> bool:
+    entry = registry.entries.get(ident)
+    return entry is None or entry.get("kind", "person") == "person"
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:—–]|\b(?:and|but|that|where|which|who|while|after|before)\b")
+
+
+def _triggers(sentence: str, kb: Knowledge, quoted) -> list[tuple[int, int, Kind]]:
+    found = []
     for kind in kb.kinds.values():
         for m in kind.pattern.finditer(sentence):
-            triggers.append((m.start(), m.end(), kind))
-    if not triggers:
-        return None
+            if _inside(m.start(), quoted):
+                continue
+            if kb.irrealis.search(sentence[max(0, m.start() - 40):m.start()]):
+                continue
+            found.append((m.start(), m.end(), kind))
+    return found
+
+
+def _mention(sentence: str, caption: bool, ctx: Context, tag, previous_people, order) -> Mention | None:
+    kb = ctx.kb
     quoted = _quoted_spans(sentence)
-    triggers = [t for t in triggers if not _inside(t[0], quoted)] or []
+    triggers = _triggers(sentence, kb, quoted)
     if not triggers:
         return None
     try:
@@ -283,16 +345,21 @@ def _mention(sentence: str, caption: bool, ctx: Context, tag, previous_actors, o
         span = iso_span(t.value, t.end_value)
         if span is None:
             continue
-        before = sentence[max(0, t.start - 60):t.end]
-        if kb.background.search(before):
+        if kb.background.search(sentence[max(0, t.start - 60):t.end]):
             continue
         dated.append((t, span))
 
-    actor_hits = ctx.actors.find(sentence)
+    registry = ctx.actors.registry
     proposals = _proposed_people(sentence, kb, ctx.actors)
-    actors = _ordered([i for _, i in sorted(actor_hits + proposals)])
-    registry_names = [ctx.actors.registry.name(a) for a in actors]
+    hits = sorted(ctx.actors.find(sentence) + proposals)
+    actors = _ordered([registry.name(i) for _, i in hits])
+    people = _ordered([registry.name(i) for _, i in hits if _is_person(registry, i)])
+    if not people and previous_people and (not actors or kb.people_anaphora.search(sentence)):
+        # "The last conversation ...", "both leaders": the people just named
+        people = _ordered([registry.name(i) for i in previous_people])
+        actors = _ordered(people + actors)
     places = _ordered([ctx.places.registry.name(i) for _, i in ctx.places.find(sentence)])
+    new_people = {_slug(n): {"name": n, "kind": "person"} for _, n in proposals}
 
     action = kb.caption_actions.search(sentence) if caption else None
     if action:  # the photo shows this happening: its trigger names the kind
@@ -300,44 +367,45 @@ def _mention(sentence: str, caption: bool, ctx: Context, tag, previous_actors, o
         triggers = near or triggers
     if caption and not action:
         # A photo date: the caption shows no happening, but may still refer to one.
-        if dated and triggers:
+        if dated:
             t, span = dated[-1]
-            return _undated(sentence, triggers, ctx, registry_names, places, order, proposals,
-                            anchor=dt.date.fromisoformat(span[0]) if span[2] == "day" else None)
+            if span[2] == "day":
+                return _undated(sentence, triggers, ctx, actors, people, places, order, new_people,
+                                anchor=dt.date.fromisoformat(span[0]))
         return None
     if not dated:
         strong = [tr for tr in triggers if tr[2].weight >= 7]
-        if strong and len(actors) >= 1 and not kb.planned.search(sentence):
-            return _undated(sentence, strong, ctx, registry_names, places, order, proposals)
+        if strong and people and not kb.planned.search(sentence):
+            return _undated(sentence, strong, ctx, actors, people, places, order, new_people)
         return None
 
-    # The (date, trigger) pair that belong together: specific triggers, close by.
+    # The (date, trigger) pair that belong together: in one clause, close, specific.
     best = None
     for t, span in dated:
         for start, end, kind in triggers:
-            gap = t.start - end if end <= t.start else start - t.end if start >= t.end else 0
-            words = len(sentence[min(end, t.end):max(start, t.start)].split()) if gap > 0 else 0
-            score = kind.weight - max(0, words - 2) - (0.5 if start > t.start else 0)
+            lo, hi = (end, t.start) if end <= t.start else (t.end, start) if start >= t.end else (0, 0)
+            between = sentence[lo:hi]
+            words = len(between.split())
+            crossings = len(_CLAUSE_BREAK.findall(between))
+            after = start >= t.end and words > 1 and t.start > 0
+            score = kind.weight / 3 - 1.5 * crossings - 0.25 * words - (0.5 if after else 0)
             if t.future:
-                score -= 1
+                score -= 0.5
             if best is None or score > best[0]:
                 best = (score, t, span, kind, start, end)
     _, timex, (start_date, end_date, precision), kind, trig_start, trig_end = best
 
-    if not actors and previous_actors:
-        actors = list(previous_actors)
-        registry_names = [ctx.actors.registry.name(a) for a in actors]
     planned = bool(timex.future or kb.planned.search(sentence[max(0, trig_start - 40):trig_end + 40]))
     if timex.relative:
         if ctx.anchor_how in ("stated", "detected"):
             certainty, how = "anchored", f"relative to the publication date {ctx.anchor} ({ctx.anchor_how})"
         else:
             certainty, how = "inferred", f"relative to {ctx.anchor}, a publication date inferred from the text"
+    elif re.search(r"\d{4}", timex.text):
+        certainty, how = "explicit", "written in full"
     else:
-        certainty, how = "explicit", "written in full" if re.search(r"\d{4}", timex.text) else \
-            f"year from the publication date {ctx.anchor}"
-        if not re.search(r"\d{4}", timex.text) and ctx.anchor_how == "inferred":
-            certainty = "inferred"
+        certainty = "inferred" if ctx.anchor_how == "inferred" else "explicit"
+        how = f"year from the publication date {ctx.anchor}"
     if precision == "week":
         how += "; a week"
     confidence = {"explicit": 0.9, "anchored": 0.8, "inferred": 0.55}[certainty]
@@ -345,27 +413,26 @@ def _mention(sentence: str, caption: bool, ctx: Context, tag, previous_actors, o
     confidence *= 0.85 if kind.weight <= 3 else 1.0
     mention = Mention(
         source=ctx.source, quote=sentence, kind=kind.name, date=start_date, end=end_date, precision=precision,
-        certainty=certainty, actors=registry_names, places=places, date_text=timex.text, resolved=how,
+        certainty=certainty, actors=actors, people=people, places=places, date_text=timex.text, resolved=how,
         caption=caption, planned=planned, confidence=round(confidence, 2), terms=content_terms(sentence),
-        order=order, proposals={_slug(n): {"name": n, "kind": "person"} for _, n in proposals},
+        order=order, proposals=new_people,
     )
-    mention.title = make_title(mention, kind, sentence, trig_start, trig_end, kb, ctx)
+    mention.title = make_title(mention, kind, sentence, trig_start, trig_end, ctx, skip=(timex.start, timex.end))
     return mention
 
 
-def _undated(sentence, triggers, ctx: Context, actors, places, order, proposals, anchor=None) -> Mention | None:
+def _undated(sentence, triggers, ctx: Context, actors, people, places, order, proposals, anchor=None) -> Mention | None:
     anchor = anchor or ctx.anchor
     if anchor is None:
         return None
-    start, end, kind = max(triggers, key=lambda tr: tr[2].weight)
+    start, end, kind = max(triggers, key=lambda tr: (tr[2].weight, -tr[0]))
     window = ((anchor - dt.timedelta(days=UNDATED_WINDOW_DAYS)).isoformat(), anchor.isoformat())
     mention = Mention(
         source=ctx.source, quote=sentence, kind=kind.name, date="", precision="none", certainty="undated",
-        window=window, actors=actors, places=places, resolved=f"no date; before {anchor}",
-        confidence=0.4, terms=content_terms(sentence), order=order,
-        proposals={_slug(n): {"name": n, "kind": "person"} for _, n in proposals},
+        window=window, actors=actors, people=people, places=places, resolved=f"no date; before {anchor}",
+        confidence=0.4, terms=content_terms(sentence), order=order, proposals=proposals,
     )
-    mention.title = make_title(mention, kind, sentence, start, end, ctx.kb, ctx)
+    mention.title = make_title(mention, kind, sentence, start, end, ctx)
     return mention
 
 
@@ -423,48 +490,114 @@ def _join(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _clause(sentence: str, start: int, limit: int = 12) -> str:
-    """The words after position ``start`` up to the clause's end, at most ``limit``."""
+_LEAD = re.compile(r"^(?:(?:on|in|at|by|during|since|from|about|around|late|early|this|last|next|that|who|which|"
+                   r"where|when|while|after|before|then|also|again|,|and|but|has|have|had|was|were|is|are)\s+)+", re.I)
+_CUT = re.compile(r"[,;:!?—–(“”\"]|\.\s|\.$|\s-\s|\b(?:who|which|where|while|amid|despite|because|although|according to)\b")
+
+
+def _clause(sentence: str, start: int, limit: int = 11, skip: tuple[int, int] | None = None) -> str:
+    """The words from position ``start`` to the end of their clause, at most ``limit``,
+    without the date expression ``skip``."""
     rest = sentence[start:]
-    rest = re.sub(r"^\s*(?:,|that|on \w+day|\w+day)\s+", "", rest)
-    rest = re.split(r"[,;:.!?—–(]|\s-\s", rest, maxsplit=1)[0]
+    if skip and start <= skip[0]:
+        a, b = skip[0] - start, skip[1] - start
+        rest = rest[:a] + rest[b:]
+    rest = _LEAD.sub("", rest.lstrip(" ,"))
+    rest = _CUT.split(rest.lstrip("“\"‘ "), maxsplit=1)[0]
     words = rest.split()[:limit]
-    while words and words[-1].lower() in {"the", "a", "an", "of", "to", "and", "in", "on", "for", "with", "as", "that", "by"}:
+    while words and words[-1].lower() in {"the", "a", "an", "of", "to", "and", "in", "on", "for", "with", "as",
+                                          "that", "by", "its", "their", "his", "her", "from", "at", "into"}:
         words.pop()
-    return " ".join(words).strip(" \"“”'")
+    return " ".join(words).strip(" '’")
 
 
-def make_title(mention: Mention, kind: Kind, sentence: str, trig_start: int, trig_end: int, kb, ctx: Context) -> str:
-    names = [short_name(a, ctx.actors.registry) for a in mention.actors]
-    people = [n for a, n in zip(mention.actors, names)
-              if (ctx.actors.registry.entries.get(ctx.actors.registry.resolve(a) or "", {}).get("kind", "person") == "person")]
-    who = people or names
+_CAPS = re.compile(r"(?:[A-Z][\w.’'&-]*(?:\s+(?:of\s+)?[A-Z][\w.’'&-]*)*)")
+_INVERTED = re.compile(r",\s*$")
+
+
+def _subject(sentence: str, trig_start: int, mention: Mention, ctx: Context) -> tuple[str, bool]:
+    """Who did it, and whether the sentence is inverted ("..., said the ministry"):
+    the actor named last before the trigger, else a capitalised name just
+    before it ("CNN reported"), else the mention's first person."""
+    if _INVERTED.search(sentence[:trig_start]):
+        after = _CAPS.search(sentence[trig_start:].split(" ", 1)[-1][:80])
+        if after and after.group(0).split()[0] not in ctx.kb.not_names:
+            return after.group(0), True
+    before = [(pos, i) for pos, i in ctx.actors.find(sentence) if pos < trig_start]
+    head = sentence[:trig_start]
+    names = [m for m in _CAPS.finditer(head) if m.group(0).split()[0] not in ctx.kb.not_names]
+    if before and (not names or names[-1].start() <= before[-1][0] + 1 or not _near_start(head, names[-1])):
+        return short_name(ctx.actors.registry.name(before[-1][1]), ctx.actors.registry), False
+    if names and _near_start(head, names[-1]):
+        return names[-1].group(0), False
+    people = mention.people or mention.actors
+    return (short_name(people[0], ctx.actors.registry) if people else ""), False
+
+
+def _near_start(head: str, name: re.Match) -> bool:
+    """A name in the clause just before the verb ("CNN reported", "Reuters, citing sources, reported")."""
+    return len(_CLAUSE_BREAK.findall(head[name.end():])) <= 2 and len(head[name.end():].split()) <= 4
+
+
+def _quoted_words(sentence: str, limit: int = 12) -> str:
+    m = _QUOTED.search(sentence)
+    if not m:
+        return ""
+    words = m.group(0).strip("“”\" ").split()
+    text = " ".join(words[:limit]).rstrip(",.;:")
+    return f"“{text}{'…' if len(words) > limit else ''}”"
+
+
+_NOMINAL = re.compile(r"(?:[\w’'-]+\s){0,2}$")
+
+
+def make_title(mention: Mention, kind: Kind, sentence: str, trig_start: int, trig_end: int, ctx: Context,
+               skip: tuple[int, int] | None = None) -> str:
+    registry = ctx.actors.registry
+    people = [short_name(a, registry) for a in mention.people]
+    who = people if len(people) >= 2 else _ordered([short_name(a, registry) for a in mention.actors])[:4]
     place = f" in {mention.places[0]}" if mention.places else ""
+    where = mention.places[0] if mention.places else ""
+    trigger = sentence[trig_start:trig_end]
+    verb = present(trigger.split()[0]) if trigger else kind.name
     obj = ""
     if kind.object_nouns:
-        m = re.search(r"((?:[\w'’-]+\s){0,3}(?:" + "|".join(kind.object_nouns) + r"))\b", sentence, re.I)
-        if m:
-            words = [w for w in m.group(1).split() if w.lower() not in {"a", "an", "the", "signed", "new"}]
-            obj = " ".join(words)
-    verb = present(sentence[trig_start:trig_end].split()[0]) if sentence[trig_start:trig_end] else kind.name
-    clause = _clause(sentence, trig_end)
-    if not obj:
-        obj = clause
-    if len(who) >= 2:
-        template = kind.title
-    elif who:
-        template = kind.title_one
+        nouns = "|".join(kind.object_nouns)
+        found = list(re.finditer(r"((?:[\w’'-]+\s){0,3}(?:" + nouns + r"))\b", sentence, re.I))
+        if found:
+            nearest = min(found, key=lambda m: abs(m.start() - trig_start))
+            words = [w for w in nearest.group(1).split() if w.lower() not in
+                     {"a", "an", "the", "signed", "new", "no", "this", "that", "week", "has", "have", "was", "been"}]
+            obj = " ".join(words[-4:])
+    if kind.name in ("statement", "report", "decision", "proposal") or "{object}" in kind.title and not obj:
+        subject, inverted = _subject(sentence, trig_start, mention, ctx)
+        clause = _clause(sentence, 0, skip=skip) if inverted else _clause(sentence, trig_end, skip=skip)
+        if not clause or clause.startswith(("“", '"')):
+            clause = _quoted_words(sentence) or clause
+        if kind.name in ("statement", "report"):
+            title = f"{subject}: {clause}" if clause else f"{subject} {'says' if kind.name == 'statement' else 'reports'}"
+        else:
+            title = f"{subject} {verb} {obj or clause}".strip()
+    elif kind.name == "attack":
+        head = trigger if trigger.split()[0].lower() in ("incursion", "invasion", "offensive", "attack", "strike") else ""
+        if head:  # "their surprise incursion": the noun phrase, where it happened
+            lead = [w for w in _NOMINAL.search(sentence[:trig_start]).group(0).split()
+                    if w.lower() not in {"their", "its", "his", "her", "the", "a", "an", "after", "before", "of"}]
+            title = " ".join(lead + [trigger]) + place
+        else:
+            subject, _ = _subject(sentence, trig_start, mention, ctx)
+            title = f"{subject} {trigger} {_clause(sentence, trig_end, 8, skip=skip)}".strip()
     else:
-        template = kind.title_none
-    title = template.format(actors=_join(who[:3]), first=who[0] if who else "", rest=_join(who[1:3]),
-                            place=place, object=obj or kind.name, verb=verb)
-    if kind.name in ("call",):
-        hours = re.search(r"\b(\w+)-hour\b", sentence)
-        if hours and hours.group(1).lower() in {"one", "two", "three", "four", "1", "2", "3", "4"}:
+        template = kind.title if len(who) >= 2 else kind.title_one if who else kind.title_none
+        title = template.format(actors=_join(who[:4]), first=who[0] if who else "", rest=_join(who[1:3]),
+                                place=place, where=where, object=obj or kind.name, verb=verb)
+    if kind.name == "call":
+        hours = re.search(r"\b(one|two|three|four|[1-4])-hour\b", sentence, re.I)
+        if hours:
             title = title.replace("hold phone call", f"hold {hours.group(1).lower()}-hour phone call")
     title = re.sub(r"\s+", " ", title).strip(" :")
-    if not title or title.startswith(":"):
-        title = _clause(sentence, 0, 14)
-    if mention.planned and not title.lower().startswith("planned"):
+    if len(title.split()) < 2:
+        title = _clause(sentence, 0, 12) or title
+    if mention.planned and "planned" not in title.lower():
         title = f"{title} (planned)"
     return title[:1].upper() + title[1:]

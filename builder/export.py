@@ -35,7 +35,10 @@ def event_record(event: dict, timeline: Timeline) -> dict:
         for key in ("date_text", "resolved"):
             if item.get(key):
                 record[key] = item[key]
-        for key in ("title", "publisher", "url", "published"):
+        # The article's own headline stays in sources.yaml: an event's record
+        # speaks of the event, and a headline would make every event citing the
+        # article seem to name that article's main story.
+        for key in ("publisher", "url", "published"):
             if meta.get(key):
                 record[key] = meta[key]
         sources.append(record)

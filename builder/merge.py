@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .events import Mention
 from .store import Candidate
@@ -32,15 +33,34 @@ CERTAINTY = {"explicit": 3, "anchored": 2, "inferred": 1, "undated": 0}
 PRECISION = {"day": 4, "week": 3, "month": 2, "year": 1, "none": 0}
 INFERRED_REACH_DAYS = 21
 DISAGREEMENT_REACH_DAYS = 2
+WEAK_KINDS = frozenset({"statement", "report", "decision", "proposal"})
 
 
 @dataclass
 class Cluster:
     mentions: list[Mention] = field(default_factory=list)
+    _actors: set = field(default_factory=set, repr=False)
+    _places: set = field(default_factory=set, repr=False)
+    _terms: set = field(default_factory=set, repr=False)
+    _best: Mention | None = field(default=None, repr=False)
+    day: dt.date | None = None  # the day it was filed under when created
+
+    def add(self, m: Mention) -> None:
+        self.mentions.append(m)
+        self._actors |= _key_actors(m)
+        self._places |= {_norm(p) for p in m.places}
+        self._terms |= m.terms
+        if self._best is None or _date_rank(m) > _date_rank(self._best):
+            self._best = m
+
+    def absorb(self, other: "Cluster") -> None:
+        for m in other.mentions:
+            self.add(m)
+        other.mentions, other._best = [], None
 
     @property
     def best(self) -> Mention:
-        return max(self.mentions, key=_date_rank)
+        return self._best
 
     @property
     def start(self) -> dt.date:
@@ -55,19 +75,20 @@ class Cluster:
         return {m.source for m in self.mentions}
 
     def actors(self) -> set[str]:
-        return set().union(*(_key_actors(m) for m in self.mentions))
+        return self._actors
 
     def places(self) -> set[str]:
-        return {norm_name(p) for m in self.mentions for p in m.places}
+        return self._places
 
-    def terms(self) -> frozenset:
-        return frozenset().union(*(m.terms for m in self.mentions))
+    def terms(self) -> set:
+        return self._terms
 
 
 def _date_rank(m: Mention) -> tuple:
     return (CERTAINTY[m.certainty], PRECISION[m.precision], not m.caption, m.date, m.source, m.order)
 
 
+@lru_cache(maxsize=65536)
 def _day(iso: str) -> dt.date:
     parts = [int(p) for p in iso.split("-")]
     return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
@@ -93,28 +114,33 @@ def _month_end(day: dt.date) -> dt.date:
     return nxt - dt.timedelta(days=nxt.day)
 
 
-_PEOPLE_CACHE: dict = {}
+_norm = lru_cache(maxsize=65536)(norm_name)
 
 
-def _key_actors(m: Mention) -> set[str]:
-    return {norm_name(a) for a in m.actors}
+def _key_actors(m: Mention) -> frozenset:
+    if m.actor_keys is None:  # people when the sentence names any: "US President X" is about X
+        m.actor_keys = frozenset(_norm(a) for a in (m.people or m.actors))
+    return m.actor_keys
 
 
 def _compatible(m: Mention, c: Cluster, strong: bool = False) -> bool:
+    """Whether mention ``m`` reports the happening of cluster ``c``. ``strong``
+    asks more: for joining across days (an inferred or missing date)."""
     if m.kind != c.kind:
         return False
     a, b = _key_actors(m), c.actors()
     shared = a & b
+    places = bool({_norm(p) for p in m.places} & c.places())
     if not a or not b:
-        if strong:
-            return False
-        return bool({norm_name(p) for p in m.places} & c.places()) or _term_overlap(m.terms, c.terms()) >= 0.25
+        return not strong and (places or _term_overlap(m.terms, c.terms()) >= 0.25)
     if not shared:
         return False
-    if strong:
-        enough = len(shared) >= 2 or (len(a) == 1 and len(shared) == 1)
-        return enough or bool({norm_name(p) for p in m.places} & c.places()) or _term_overlap(m.terms, c.terms()) >= 0.2
-    return a <= b or b <= a or len(shared) / len(a | b) >= 0.5
+    agree = a <= b or b <= a or len(shared) / len(a | b) >= 0.5
+    if not strong:
+        return agree
+    if m.kind in WEAK_KINDS:  # statements and reports are only the same within a day
+        return False
+    return agree and (len(shared) >= 2 or places or len(m.terms & c.terms()) >= 4)
 
 
 def _term_overlap(a: frozenset, b: frozenset) -> float:
@@ -124,70 +150,97 @@ def _term_overlap(a: frozenset, b: frozenset) -> float:
 def merge(mentions: list[Mention]) -> list[Cluster]:
     ordered = sorted(mentions, key=lambda m: (-CERTAINTY[m.certainty], -PRECISION[m.precision], m.date, m.source,
                                               m.order, m.quote))
-    by_day: dict[dt.date, list[Cluster]] = defaultdict(list)
-    coarse: list[Cluster] = []
+    by_day: dict[tuple, list[Cluster]] = defaultdict(list)        # (day, kind) -> clusters
+    by_actor: dict[tuple, dict] = defaultdict(lambda: defaultdict(list))  # (kind, actor) -> day -> clusters
+    coarse: dict[tuple, list[Cluster]] = defaultdict(list)        # (date, kind) -> coarse clusters
     clusters: list[Cluster] = []
 
     def new_cluster(m: Mention) -> Cluster:
-        c = Cluster([m])
+        c = Cluster()
+        c.add(m)
         clusters.append(c)
         if m.precision == "day":
-            by_day[_day(m.date)].append(c)
+            by_day[(_day(m.date), m.kind)].append(c)
         else:
-            coarse.append(c)
+            coarse[(m.date, m.kind)].append(c)
+        c.day = _day(m.date)
+        for a in _key_actors(m):
+            by_actor[(m.kind, a)][c.day].append(c)
         return c
 
-    def near(start: dt.date, end: dt.date):
+    def join(c: Cluster, m: Mention) -> None:
+        new = _key_actors(m) - c.actors()
+        c.add(m)
+        for a in new:
+            by_actor[(c.kind, a)][c.day].append(c)
+
+    def near(m: Mention, start: dt.date, end: dt.date) -> list[Cluster]:
+        """Day clusters of m's kind between start and end, found through m's
+        actors (or, for a mention without actors, day by day)."""
+        actors = _key_actors(m)
         days = (end - start).days
-        if days > 400:  # a year or more: look at every day cluster in it, not every day
-            return [c for d, cs in sorted(by_day.items()) if start <= d <= end for c in cs]
-        return [c for i in range(days + 1) for c in by_day.get(start + dt.timedelta(days=i), [])]
+        if actors:
+            seen, out = set(), []
+            for a in sorted(actors):
+                index = by_actor.get((m.kind, a))
+                if not index:
+                    continue
+                keys = (start + dt.timedelta(days=i) for i in range(days + 1)) if days <= 62 else \
+                    (d for d in sorted(index) if start <= d <= end)
+                for d in keys:
+                    for c in index.get(d, ()):
+                        if id(c) not in seen and c.mentions and c.best.precision == "day":
+                            seen.add(id(c))
+                            out.append(c)
+            return sorted(out, key=lambda c: (c.day, c.best.source, c.best.order))
+        days = min((end - start).days, 400)
+        return [c for i in range(days + 1) for c in by_day.get((start + dt.timedelta(days=i), m.kind), [])]
 
     for m in ordered:
         if m.certainty == "undated":
             continue
-        if m.certainty in ("explicit", "anchored"):
-            if m.precision == "day":
-                home = next((c for c in by_day[_day(m.date)] if _compatible(m, c)), None)
-            else:
-                start, end = _span(m)
-                home = next((c for c in near(start, end) if _compatible(m, c)), None) or \
-                    next((c for c in coarse if c.best.date == m.date and _compatible(m, c)), None)
+        start, end = _span(m)
+        if m.precision != "day":  # "this week", "in February": a day inside it that matches
+            home = next((c for c in near(m, start, end) if _compatible(m, c)), None) or \
+                next((c for c in coarse.get((m.date, m.kind), []) if _compatible(m, c)), None)
+        elif m.certainty in ("explicit", "anchored"):
+            home = next((c for c in by_day[(start, m.kind)] if _compatible(m, c)), None)
         else:  # dated against an inferred anchor: only a strong match elsewhere moves it
-            start, end = _span(m)
             reach = dt.timedelta(days=INFERRED_REACH_DAYS)
-            options = [c for c in near(start - reach, end + reach)
+            options = [c for c in near(m, start - reach, end + reach)
                        if c.best.certainty != "inferred" and _compatible(m, c, strong=True)]
-            options.sort(key=lambda c: (abs((c.start - start).days), c.best.date))
+            options.sort(key=lambda c: (abs((c.day - start).days), c.best.date))
             home = options[0] if options else next(
-                (c for c in by_day.get(start, []) if _compatible(m, c)), None)
+                (c for c in by_day.get((start, m.kind), []) if _compatible(m, c)), None)
         if home is not None:
-            home.mentions.append(m)
+            join(home, m)
         else:
             new_cluster(m)
 
     # The same happening dated a day or two apart by different articles.
-    for day in sorted(by_day):
-        for c in list(by_day[day]):
+    for day, kind in sorted(by_day, key=lambda k: (k[0], k[1])):
+        for c in list(by_day[(day, kind)]):
             if not c.mentions:
                 continue
-            for i in range(1, DISAGREEMENT_REACH_DAYS + 1):
-                for other in by_day.get(day + dt.timedelta(days=i), []):
-                    if other is c or not other.mentions or (c.sources & other.sources):
-                        continue
-                    if all(_compatible(m, c, strong=True) for m in other.mentions):
-                        c.mentions.extend(other.mentions)
-                        other.mentions = []
+            later = day + dt.timedelta(days=DISAGREEMENT_REACH_DAYS)
+            for other in near(c.best, day + dt.timedelta(days=1), later):
+                if other is c or not other.mentions or (c.sources & other.sources):
+                    continue
+                if all(_compatible(m, c, strong=True) for m in other.mentions):
+                    new = other.actors() - c.actors()
+                    c.absorb(other)
+                    for a in new:
+                        by_actor[(kind, a)][c.day].append(c)
 
-    clusters = [c for c in clusters if c.mentions]
     # Undated mentions join the latest matching event before their article's date.
     for m in ordered:
         if m.certainty != "undated" or not m.window:
             continue
         lo, hi = (dt.date.fromisoformat(d) for d in m.window)
-        options = [c for c in near(lo, hi) if c.mentions and _compatible(m, c, strong=True)]
+        options = [c for c in near(m, lo, hi) if _compatible(m, c, strong=True)]
         if options:
-            max(options, key=lambda c: (c.start, c.best.date, sorted(c.sources))).mentions.append(m)
+            join(max(options, key=lambda c: (c.day, c.best.date, sorted(c.sources))), m)
+    clusters = [c for c in clusters if c.mentions]
     return sorted(clusters, key=lambda c: (c.best.date, c.best.title, c.best.source, c.best.order))
 
 
