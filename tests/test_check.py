@@ -47,6 +47,12 @@ def test_the_fixture_timeline_passes_strict_check():
     assert report.ok and report.events == 2
 
 
+def test_the_committed_timeline_passes_check():
+    report = check(REPO / "timeline", sources=REPO / "sources")
+
+    assert report.ok, "\n".join(map(str, report.errors))
+
+
 def test_every_mistake_is_reported_at_its_line_and_nothing_else():
     report = check(BROKEN, sources=SOURCES)
 
