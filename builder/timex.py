@@ -94,7 +94,7 @@ class _Scan:
 
 WINDOW = 40  # how far before a content word an expression may start ("over the past five years")
 BACK = 4     # and in words ("the end of last year")
-_NUMBER_NEXT = re.compile(r"(\d+)[^\S\n]*([a-z]+|\d+|[^\s\d])?")
+_NUMBER_NEXT = re.compile(r"(\d+)(?=[^\S\n]*([a-z]+|\d+|[^\s\d]))?")  # a number and the token after it
 # Up to four words before a position, read in the reversed text (so that one match finds them).
 _BACK_WORDS = re.compile(r"[^a-z0-9\n]*([a-z]+)?(?:[^a-z0-9\n]+([a-z]+))?(?:[^a-z0-9\n]+([a-z]+))?(?:[^a-z0-9\n]+([a-z]+))?")
 # The first two tokens at a position: words, numbers (3.5 and 1,000 are one) or single marks.
