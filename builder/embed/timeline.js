@@ -274,6 +274,14 @@ export class TimelineEmbed extends HTMLElement {
     track.append(this._bandLayer, ol);
     sc.append(track);
     sc.addEventListener('scroll', () => this._schedule(), { passive: true });
+    // On the horizontal axis a mouse wheel scrolls along it, until an end is reached.
+    sc.addEventListener('wheel', (e) => {
+      if (this._mode !== 'h' || Math.abs(e.deltaX) > Math.abs(e.deltaY) || e.shiftKey) return;
+      const max = sc.scrollWidth - sc.clientWidth;
+      if ((e.deltaY < 0 && sc.scrollLeft <= 0) || (e.deltaY > 0 && sc.scrollLeft >= max - 1)) return;
+      e.preventDefault();
+      sc.scrollLeft += e.deltaY * (e.deltaMode === 1 ? 40 : 1);
+    }, { passive: false });
     ol.addEventListener('keydown', (e) => this._key(e));
     ol.addEventListener('focusin', (e) => {
       const i = this._indexOf(e.target);
@@ -382,14 +390,18 @@ export class TimelineEmbed extends HTMLElement {
         this._state('loading');
         if (!this._all.length) this._message('Loading the timeline…');
         let raws, got;
+        const pending = missing
+          ? Promise.all(missing.map((y) => fetchEvents(new URL(`events-${y}.json`, base).href, clock).catch((e) => (e.status === 404 ? null : Promise.reject(e)))))
+          : fetchEvents(base, clock);
+        // While the data downloads: the first Intl formatter costs tens of milliseconds (ICU data).
+        formatter(this._lang(), 'd');
+        formatter(this._lang(), 'm');
         if (missing) {
-          const parts = await Promise.all(
-            missing.map((y) => fetchEvents(new URL(`events-${y}.json`, base).href, clock).catch((e) => (e.status === 404 ? null : Promise.reject(e)))),
-          );
+          const parts = await pending;
           // No year file at all: a site publishing only events.json. Fall back to it.
           if (parts.every((p) => p === null)) raws = await fetchEvents(base, clock);
           else { raws = parts.flatMap((p) => p || []); got = new Set([...(this._loaded || []), ...missing]); }
-        } else raws = await fetchEvents(base, clock);
+        } else raws = await pending;
         if (seq !== this._seq) return;
         this._merge(raws, got ? this._all : [], got || 'all');
         clock.merged = performance.now();

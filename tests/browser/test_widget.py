@@ -401,3 +401,14 @@ def test_only_what_is_in_view_is_in_the_dom(visit, widget_host, widget_data):
         assert v.el.evaluate(CURRENT) == events[0]["id"]
         assert 0 < len(ids(v)) < 60
         clean(v)
+
+
+def test_mouse_wheel_scrolls_along_the_horizontal_axis(visit, widget_host, widget_data):
+    v = open_widget(visit, widget_host, widget_data, "wheel", 'open="2024-11-06-trump-wins-election"', width=900)
+    scroller = v.page.locator(".scroller")
+    before = scroller.evaluate("s => s.scrollLeft")
+    box = scroller.bounding_box()
+    v.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    v.page.mouse.wheel(0, 400)
+    v.page.wait_for_function("() => document.querySelector('timeline-embed').shadowRoot.querySelector('.scroller').scrollLeft > %d" % before)
+    assert v.page.evaluate("scrollY") == 0  # the page itself did not move

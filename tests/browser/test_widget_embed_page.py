@@ -38,16 +38,19 @@ def test_home_page_shows_the_timeline_with_the_widget(visit, widget_site):
     assert v.errors == []
 
 
-def test_home_page_widget_follows_the_site_dark_mode_toggle(visit, widget_site):
+def test_home_page_widget_follows_the_site_color_scheme_not_only_the_system(visit, widget_site):
+    """theme="auto" on a page that declares its color-scheme (mkdocs-material does) follows the
+    page: light on the light site even for a reader whose system is dark, dark on a slate page."""
     v = visit(width=1280, height=900, color_scheme="dark")
     v.page.goto(widget_site.url + "/")
     wait_ready(v.page)
     background = "el => getComputedStyle(el.shadowRoot.querySelector('.tl')).backgroundColor"
     widget = v.page.locator("timeline-embed")
-    assert widget.evaluate(background) == "rgb(22, 27, 34)"
-    v.page.evaluate("document.body.setAttribute('data-md-color-scheme', 'default')")  # what the toggle does
-    v.page.wait_for_function("() => document.querySelector('timeline-embed').dataset.scheme === 'light'")
+    assert v.page.evaluate("getComputedStyle(document.body).colorScheme") == "light"
     assert widget.evaluate(background) == "rgb(255, 255, 255)"
+    v.page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")  # material's dark scheme
+    v.page.wait_for_function("() => document.querySelector('timeline-embed').dataset.scheme === 'dark'")
+    assert widget.evaluate(background) == "rgb(22, 27, 34)"
 
 
 def test_embed_page_previews_the_choices_and_writes_the_code(visit, widget_site):
