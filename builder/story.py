@@ -232,15 +232,29 @@ class _Unit:
         return first.isupper() or first.isdigit() or first in "\"'“‘«"
 
 
+def _wrap_width(lines: list[str]) -> int:
+    """The column a hard-wrapped text is wrapped at, or 0 when it is not wrapped.
+
+    In wrapped text most lines that continue onto the next line end near one
+    width and many end mid-sentence; a page with one line per paragraph has
+    few continued lines, of scattered lengths (menus, tickers)."""
+    continued = [len(a.rstrip()) for a, b in zip(lines, lines[1:])
+                 if len(a) > 40 and b.strip() and len(a.strip()) > 40]
+    if len(continued) < 5:
+        return 0
+    continued.sort()
+    width = continued[int(len(continued) * 0.8)]
+    if width > 100 or sum(width - 20 <= n <= width for n in continued) < 0.6 * len(continued):
+        return 0
+    ends = [a.rstrip() for a, b in zip(lines, lines[1:]) if len(a) > 40 and b.strip()]
+    if sum(not _is_terminal(a) for a in ends) < 0.3 * len(ends):
+        return 0      # lines that end sentences: one paragraph per line, no blank lines
+    return width
+
+
 def _txt_units(text: str, first_line: int) -> list[_Unit]:
     lines = text.split("\n")
-    long_lines = [ln.rstrip() for ln in lines if len(ln) > 40 and len(ln.strip()) > 40]
-    width = 0
-    if len(long_lines) >= 5:
-        widest = max(map(len, long_lines))
-        if widest <= 100 and sum(1 for ln in long_lines if len(ln) >= widest - 15) >= 0.5 * len(long_lines) \
-                and sum(not _is_terminal(ln) for ln in long_lines) >= 0.3 * len(long_lines):
-            width = widest      # hard-wrapped text (lines cut mid-sentence): rejoin its paragraphs
+    width = _wrap_width(lines)
     units: list[_Unit] = []
     run = 0
     prev_blank = True
@@ -262,8 +276,9 @@ def _txt_units(text: str, first_line: int) -> list[_Unit]:
                 body = stripped[m.end():]
         if "  " in body or "\t" in body or "\xa0" in body or "\u2009" in body:
             body = " ".join(body.split())
-        if width and not prev_blank and units and not bullet and len(prev_raw.rstrip()) + 1 + len(
-                body.split(" ", 1)[0]) > width - 2:
+        if width and not prev_blank and units and not bullet and (
+                len(prev_raw.rstrip()) + 1 + len(body.split(" ", 1)[0]) > width - 2
+                or (body[0].islower() and not units[-1].terminal and len(prev_raw) > 40)):
             last = units[-1]
             last.text += " " + body
             last.measure()
@@ -537,6 +552,11 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
                     blank_separated or (j - i <= 12 and units[j].words <= 40)):
                 in_ticker[j] = True
                 j += 1
+            # Without a blank line after the ticker, its last "item" may be the headline:
+            # a title line with the byline, date or share buttons under it.
+            last = j - 1
+            if last > i and j < n and units[last].title_shaped() and (marks[j] == "inline" or _meta_line(units[j])):
+                in_ticker[last] = False
     def listy(i: int) -> bool:
         u = units[i]
         return blank_separated and run_sizes[u.run] >= 3 and run_prose.get(u.run, 0) >= 2 and not u.bullet
