@@ -243,7 +243,7 @@ def _tag(k: Knowledge, text: str, anchor: dt.date | None) -> list[Timex]:
                          value.relative, value.future))
         if typ == "DATE" and value.value[:1].isdigit():
             last_value[0] = value.value
-        if typ == "DATE" and _DAY_VALUE.match(value.value) and not value.value.startswith("X"):
+        if typ in ("DATE", "TIME") and _DAY_VALUE.match(value.value):
             try:
                 last_day[0] = dt.date.fromisoformat(value.value[:10])
             except ValueError:
