@@ -46,12 +46,10 @@ class Rule:
 class Knowledge:
     vocab: dict
     rules: list
-    dispatch: dict             # first word of a text position -> indices of the rules that may start there
     dispatch2: dict            # (first, second) token -> indices of the rules that may start with them
-    always: tuple              # indices of rules whose first word is unknown (tried everywhere)
+    always: tuple              # indices of rules whose first tokens are unknown (tried everywhere)
     heads: frozenset           # content words that can carry an expression (not function words)
     rev_first_words: frozenset  # first words of rules, spelt backwards (the tagger reads back from a head)
-    blocked: re.Pattern | None
     cues: re.Pattern
     negatives: list = field(default_factory=list)
     blocked_examples: list = field(default_factory=list)
@@ -67,7 +65,6 @@ class Knowledge:
     year_blocked_after: re.Pattern | None = None
     year_blocked_before: re.Pattern | None = None
     month_cue: re.Pattern | None = None
-    number_not_time: re.Pattern | None = None  # what after a number makes it a quantity ("3 %", "40 billion")
 
 
 def norm(phrase: str) -> str:
@@ -133,7 +130,7 @@ _REQUIRED_VOCAB = {
     "parts_of_day": dict, "number_words": dict, "vague_numbers": list, "ordinals": dict, "units": dict,
     "unit_adjectives": list, "duration_mods": dict, "mods": dict, "relative_days": dict, "shifts": dict,
     "refs": dict, "frequencies": dict, "holidays": dict, "time_zones": list, "utc_zones": list,
-    "future_cues": list, "function_words": list, "number_not_time_after": list, "past_cues": list, "year_blocked_after": list, "year_blocked_before": list,
+    "future_cues": list, "function_words": list, "past_cues": list, "year_blocked_after": list, "year_blocked_before": list,
 }
 
 
@@ -263,57 +260,31 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
         rules.append(Rule(name=r["name"], type=r["type"], resolve=r["resolve"], pattern=pattern, regex=regex,
                           anaphoric=bool(r.get("anaphoric")), left=left, right=right,
                           examples=tuple(r["examples"])))
-    blocked_by_rule: dict[str, re.Pattern | None] = {}
-    for rule in rules:
-        src = [b["pattern"] for b in data.get("blocked") or [] if not b.get("rules") or rule.name in b["rules"]]
-        blocked_by_rule[rule.name] = _compile("|".join(f"(?:{p})" for p in src), "blocked", problems) if src else None
-    rules = [dataclasses.replace(rule, blocked=blocked_by_rule[rule.name]) for rule in rules]
-    blocked = None
-    future = _alt(v["future_cues"])
-    past = _alt(v["past_cues"])
+    blocked = data.get("blocked") or []
+    for n, rule in enumerate(rules):
+        src = [b["pattern"] for b in blocked if not b.get("rules") or rule.name in b["rules"]]
+        if src:
+            rules[n] = dataclasses.replace(rule, blocked=_compile("|".join(f"(?:{p})" for p in src), "blocked", problems))
     # any -ed word counts as past, except a passive after "be" ("will be completed")
-    cues = _compile(rf"\b(?:(?P<future>{future})|(?P<past>{past}|(?<!\bbe\s)\w{{3,}}ed))\b", "cues", problems)
+    cues = _compile(rf"\b(?:(?P<future>{_alt(v['future_cues'])})|(?P<past>{_alt(v['past_cues'])}|(?<!\bbe\s)\w{{3,}}ed))\b",
+                    "cues", problems)
     after = _compile(rf"^\s*(?:{_alt(v['year_blocked_after'])})", "year_blocked_after", problems)
     before = _compile(rf"(?:^|[\s(])(?:{_alt(v['year_blocked_before'])})\s*$", "year_blocked_before", problems)
     month_cue = _compile(rf"\b(?:{_alt(v['month_cues'])})\s+$", "month_cues", problems)
-    not_time = _compile(rf"[ \t]*(?:{_alt([norm(w) for w in v['number_not_time_after']])})(?![a-z])",
-                        "number_not_time_after", problems)
+    if problems:
+        raise TimexDataError("; ".join(problems))
     # Modifiers (numbers, ordinals, "trading", time zones) never carry an expression alone: a
     # unit, month or number always comes with them, so they are no heads either.
     modifiers = vocab_words({key: v[key] for key in ("number_words", "vague_numbers", "ordinals", "unit_adjectives",
                                                      "duration_mods", "time_zones")})
     content = {w for w in (words - modifiers) | pattern_words if w.isalpha()} - {norm(w) for w in v["function_words"]}
-    heads = frozenset(content | {w + "s" for w in content})  # "on Sundays"
-    dispatch: dict[str, list[int]] = {}
-    always = []
-    for i, rule in enumerate(rules):
-        tokens = first_tokens(rule.pattern)
-        if tokens is None:
-            always.append(i)
-            continue
-        for t in tokens:
-            dispatch.setdefault(t.replace("’", "'"), []).append(i)
-    if problems:
-        raise TimexDataError("; ".join(problems))
-    pairs: dict[tuple[str, str], set[int]] = {}
-    for i, rule in enumerate(rules):
-        two = first_two_tokens(rule.pattern)
-        for t in (two if two is not None else {(t, ANY) for t in (first_tokens(rule.pattern) or ())}):
-            pairs.setdefault(t, set()).add(i)
-        if two is None and first_tokens(rule.pattern) is None:
-            always.append(i) if i not in always else None
-    # The tagger reads "3.5" and "1,000" as one number, so a rule never sees a number then "." or ",".
-    pairs = {p: ix for p, ix in pairs.items() if p not in ((DIGIT, "."), (DIGIT, ","))}
-    dispatch2 = {}
-    for (t1, t2), ix in pairs.items():
-        dispatch2[(t1, t2)] = tuple(sorted(ix | pairs.get((t1, ANY), set()) | set(always)))
-    k = Knowledge(vocab=v, rules=rules, dispatch2=dispatch2, dispatch={t: tuple(sorted(set(ix) | set(always))) for t, ix in dispatch.items()},
-                  always=tuple(always), heads=heads,
-                  rev_first_words=frozenset(t1[::-1] for t1, _ in dispatch2 if t1.isalpha()), blocked=blocked, cues=cues,
+    dispatch2, always = _dispatch(rules)
+    k = Knowledge(vocab=v, rules=rules, dispatch2=dispatch2, always=always,
+                  heads=frozenset(content | {w + "s" for w in content}),  # "on Sundays"
+                  rev_first_words=frozenset(t1[::-1] for t1, _ in dispatch2 if t1.isalpha()), cues=cues,
                   negatives=list(data.get("negatives") or []),
-                  blocked_examples=[(b["pattern"], b["examples"]) for b in data.get("blocked") or []],
-                  year_blocked_after=after, year_blocked_before=before, month_cue=month_cue,
-                  number_not_time=not_time)
+                  blocked_examples=[(b["pattern"], b["examples"]) for b in blocked],
+                  year_blocked_after=after, year_blocked_before=before, month_cue=month_cue)
     k.months = {norm(n): m for n, m in {**v["months"], **v["month_abbreviations"]}.items()}
     k.weekdays = {norm(n): d for n, d in {**v["weekdays"], **v["weekday_abbreviations"]}.items()}
     k.number_words = {norm(w): n for w, n in v["number_words"].items()}
@@ -324,6 +295,23 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
     k.fixed = {norm(w): val for w, val in {**v["refs"], **v["frequencies"]}.items()}
     k.holidays = {norm(n): tuple(int(x) for x in str(md).split("-")) for n, md in v["holidays"].items()}
     return k
+
+
+def _dispatch(rules: list[Rule]) -> tuple[dict, tuple]:
+    """(first token, second token) -> the rules, in file order, that may begin with them; and the
+    rules whose beginning could not be worked out (tried everywhere)."""
+    pairs: dict[tuple[str, str], set[int]] = {}
+    always: list[int] = []
+    for i, rule in enumerate(rules):
+        two = first_two_tokens(rule.pattern)
+        if two is None:
+            always.append(i)
+        for t in two or ():
+            pairs.setdefault(t, set()).add(i)
+    # The tagger reads "3.5" and "1,000" as one number, so a rule never sees a number then "." or ",".
+    pairs = {p: ix for p, ix in pairs.items() if p not in ((DIGIT, "."), (DIGIT, ","))}
+    dispatch = {(t1, t2): tuple(sorted(ix | pairs.get((t1, ANY), set()) | set(always))) for (t1, t2), ix in pairs.items()}
+    return dispatch, tuple(always)
 
 
 @lru_cache(maxsize=None)
@@ -341,7 +329,7 @@ def load_rules(path: Path = DATA_PATH) -> Knowledge:
 # Running every rule at every character of an article is far too slow in Python.
 # The tagger finds "heads" (content words such as months, units, number words, and
 # numbers), looks at the few words just before each head, and at each such word
-# tries only the rules that can begin with it (`first_tokens`, worked out from the
+# tries only the rules that can begin with its two tokens (`first_two_tokens`, from the
 # rule's regex): the "dispatch" table.
 
 def _drop_lookarounds(pattern: str) -> str:
@@ -396,99 +384,6 @@ def vocab_words(v: dict) -> set[str]:
 
 
 DIGIT = "#"   # the first token of a rule or text position that is a number
-_LETTERS = set("abcdefghijklmnopqrstuvwxyz'’")
-_MAX_TOKENS = 20000
-
-
-def first_tokens(pattern: str) -> set[str] | None:
-    """The lower-case words a match of ``pattern`` can begin with (DIGIT for a number,
-    a punctuation mark for itself); None when that cannot be worked out (try the rule anywhere)."""
-    from re import _constants as c, _parser
-
-    class Unknown(Exception):
-        pass
-
-    def chars_of(items) -> set[str]:
-        out: set[str] = set()
-        for op, av in items:
-            if op is c.LITERAL:
-                out.add(chr(av).lower())
-            elif op is c.RANGE and av[1] - av[0] < 80:
-                out.update(chr(x).lower() for x in range(av[0], av[1] + 1))
-            elif op is c.CATEGORY and av is c.CATEGORY_DIGIT:
-                out.update("0123456789")
-            elif op is c.CATEGORY and av is c.CATEGORY_SPACE:
-                out.update(" \t\n")
-            else:
-                raise Unknown
-        return out
-
-    def step(partials: set[str], chars: set[str], finished: set[str]) -> set[str]:
-        letters = chars & _LETTERS
-        others = chars - _LETTERS
-        nxt = {p + ch for p in partials for ch in letters}
-        for p in partials:
-            if p:
-                if others:
-                    finished.add(p)
-            else:
-                for ch in others:
-                    finished.add(DIGIT if ch.isdigit() else ch)
-        if len(nxt) + len(finished) > _MAX_TOKENS:
-            raise Unknown
-        return nxt
-
-    def seq(items, partials: set[str], finished: set[str]) -> set[str]:
-        for op, av in items:
-            if not partials:
-                break
-            partials = item(op, av, partials, finished)
-        return partials
-
-    def item(op, av, partials, finished) -> set[str]:
-        if op is c.LITERAL:
-            return step(partials, {chr(av).lower()}, finished)
-        if op is c.IN:
-            if av and av[0][0] is c.NEGATE:
-                if "" in partials:
-                    raise Unknown
-                finished.update(p for p in partials)
-                return set()
-            return step(partials, chars_of(av), finished)
-        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
-            return partials
-        if op is c.SUBPATTERN:
-            return seq(av[-1], partials, finished)
-        if op is getattr(c, "ATOMIC_GROUP", None):
-            return seq(av, partials, finished)
-        if op is c.BRANCH:
-            out: set[str] = set()
-            for alt in av[1]:
-                out |= seq(alt, set(partials), finished)
-            return out
-        if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
-            lo, hi, sub = av
-            out = set(partials) if lo == 0 else set()
-            cur = set(partials)
-            for n in range(1, min(hi, 4) + 1):
-                cur = seq(sub, cur, finished)
-                if n >= lo:
-                    out |= cur
-                if not cur:
-                    break
-            if hi > 4 and cur:
-                raise Unknown
-            return out
-        raise Unknown
-
-    try:
-        finished: set[str] = set()
-        rest = seq(_parser.parse(pattern, re.IGNORECASE), {""}, finished)
-        if "" in rest:
-            return None
-        return finished | rest
-    except (Unknown, Exception):
-        return None
 
 
 ANY = "*"  # a rule that may end after its first token accepts any second token
