@@ -94,6 +94,9 @@ CASES = [
     (("parseDate", [2025]), {"y": 2025, "m": 0, "d": 0, "key": "2025", "p": "y"}),
     (("parseDate", ["2025-13"]), None),
     (("parseDate", ["2025-02-32"]), None),
+    (("parseDate", ["2025-02-29"]), None),
+    (("parseDate", ["2024-02-29"]), {"y": 2024, "m": 2, "d": 29, "key": "2024-02-29", "p": "d"}),
+    (("parseDate", ["2025-04-31"]), None),
     (("parseDate", ["May 2025"]), None),
     (("parseDate", ["20250516"]), None),
     (("parseDate", [None]), None),
@@ -106,6 +109,7 @@ CASES = [
     (("formatDate", ["2025-05", None, "fr"]), "mai 2025"),
     (("formatDate", ["2025-05-16", None, "de"]), "16. Mai 2025"),
     (("formatDate", ["2024", "2025", "en-GB"]), "2024 – 2025"),
+    (("formatDate", ["0044-03-15", None, "en-GB"]), "15 Mar 44"),
     (("formatDate", ["2025-05", None, "not a language!"]), None),  # any text: an invalid tag must not throw
     # safeURL: http, https and relative (resolved against src); nothing else
     (("safeURL", ["events/a/", BASE]), "https://timeline.example.org/site/events/a/"),

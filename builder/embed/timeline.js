@@ -47,13 +47,14 @@ export function safeURL(raw, base) {
   }
 }
 
+const daysIn = (y, m) => (m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
 const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?=$|[T\s])/;
 /** "2025", "2025-05" or "2025-05-16" as {y, m, d, key, p}; p is the precision: y, m or d. */
 export function parseDate(v) {
   const m = DATE.exec(str(v));
   if (!m) return null;
   const mo = +(m[2] || 0), d = +(m[3] || 0);
-  if ((m[2] && (mo < 1 || mo > 12)) || (m[3] && (d < 1 || d > 31))) return null;
+  if ((m[2] && (mo < 1 || mo > 12)) || (m[3] && (d < 1 || d > daysIn(+m[1], mo)))) return null;
   return { y: +m[1], m: mo, d, key: m[0], p: m[3] ? 'd' : m[2] ? 'm' : 'y' };
 }
 // Comparable bounds: "2025-05" spans "2025-05-00" .. "2025-05-99".
@@ -75,7 +76,11 @@ function formatter(lang, p) {
   }
   return f;
 }
-const utc = (t) => Date.UTC(t.y, (t.m || 1) - 1, t.d || 1);
+const utc = (t) => {
+  const date = new Date(Date.UTC(2000, (t.m || 1) - 1, t.d || 1));
+  date.setUTCFullYear(t.y); // Date.UTC would read years 0-99 as 1900-1999
+  return date;
+};
 
 /** A date or span at its precision, month names through Intl: "2025", "May 2025", "8–10 May 2025". */
 export function formatDate(start, end, lang) {
@@ -382,7 +387,12 @@ export class TimelineEmbed extends HTMLElement {
     try {
       const src = this.getAttribute('src');
       if (!src) throw new LoadError('No data source: set the src attribute to the address of events.json.');
-      const base = (this._base = new URL(src, document.baseURI).href);
+      let base;
+      try {
+        base = this._base = new URL(src, document.baseURI).href;
+      } catch {
+        throw new LoadError(`The src attribute is not a valid address: ${src}`);
+      }
       const years = this._years();
       const clock = (this._clock = {});
       const missing = this._loaded === 'all' ? [] : years ? years.filter((y) => !this._loaded?.has(y)) : null;
