@@ -48,6 +48,7 @@ class Mention:
     terms: frozenset = frozenset()
     order: int = 0
     proposals: dict = field(default_factory=dict)  # actor id -> entry the registry lacks
+    agent: str = ""             # who spoke, for statements and reports
     actor_keys: frozenset | None = field(default=None, repr=False, compare=False)  # cache for merging
 
     @property
@@ -80,6 +81,7 @@ class Knowledge:
     irrealis: re.Pattern
     anaphora: re.Pattern
     people_anaphora: re.Pattern
+    say_verbs: frozenset
     raw: dict
 
 
@@ -111,6 +113,7 @@ def knowledge(path: Path = DATA_PATH) -> Knowledge:
         irrealis=re.compile(r"(?:" + _alternation(data["irrealis"]) + r")$", re.I),
         anaphora=re.compile(data["anaphora"], re.I),
         people_anaphora=re.compile(data["people_anaphora"], re.I),
+        say_verbs=frozenset(data["say_verbs"]),
         raw=data,
     )
 
@@ -394,6 +397,9 @@ def _mention(sentence: str, caption: bool, ctx: Context, tag, previous_people, o
             if best is None or score > best[0]:
                 best = (score, t, span, kind, start, end)
     _, timex, (start_date, end_date, precision), kind, trig_start, trig_end = best
+    if kind.weight > 3:  # outlets report happenings; they take part only in reports and statements
+        media = {registry.name(i) for _, i in hits if registry.entries.get(i, {}).get("kind") == "media"}
+        actors = [a for a in actors if a not in media]
 
     planned = bool(timex.future or kb.planned.search(sentence[max(0, trig_start - 40):trig_end + 40]))
     if timex.relative:
@@ -501,7 +507,7 @@ def _clause(sentence: str, start: int, limit: int = 11, skip: tuple[int, int] | 
     rest = sentence[start:]
     if skip and start <= skip[0]:
         a, b = skip[0] - start, skip[1] - start
-        rest = rest[:a] + rest[b:]
+        rest = rest[:a] + re.sub(r"^[’']s\b", "", rest[b:])
     rest = _LEAD.sub("", rest.lstrip(" ,"))
     rest = _CUT.split(rest.lstrip("“\"‘ "), maxsplit=1)[0]
     words = rest.split()[:limit]
@@ -515,17 +521,18 @@ _CAPS = re.compile(r"(?:[A-Z][\w.’'&-]*(?:\s+(?:of\s+)?[A-Z][\w.’'&-]*)*)")
 _INVERTED = re.compile(r",\s*$")
 
 
-def _subject(sentence: str, trig_start: int, mention: Mention, ctx: Context) -> tuple[str, bool]:
+def _subject(sentence: str, trig_start: int, trig_end: int, mention: Mention, ctx: Context) -> tuple[str, bool]:
     """Who did it, and whether the sentence is inverted ("..., said the ministry"):
     the actor named last before the trigger, else a capitalised name just
     before it ("CNN reported"), else the mention's first person."""
-    if _INVERTED.search(sentence[:trig_start]):
+    if _INVERTED.search(sentence[:trig_start]) and re.match(r"\s+(?:the\s+|a\s+|an\s+)?[A-Za-z]*\s*[A-Z]", sentence[trig_end:]):
         after = _CAPS.search(sentence[trig_start:].split(" ", 1)[-1][:80])
         if after and after.group(0).split()[0] not in ctx.kb.not_names:
             return after.group(0), True
     before = [(pos, i) for pos, i in ctx.actors.find(sentence) if pos < trig_start]
     head = sentence[:trig_start]
-    names = [m for m in _CAPS.finditer(head) if m.group(0).split()[0] not in ctx.kb.not_names]
+    names = [m for m in _CAPS.finditer(head) if m.group(0).split()[0] not in ctx.kb.not_names
+             and not re.search(r"\b(?:in|at|from|of|to|near|on)\s+$", head[:m.start()])]
     if before and (not names or names[-1].start() <= before[-1][0] + 1 or not _near_start(head, names[-1])):
         return short_name(ctx.actors.registry.name(before[-1][1]), ctx.actors.registry), False
     if names and _near_start(head, names[-1]):
@@ -555,7 +562,8 @@ def make_title(mention: Mention, kind: Kind, sentence: str, trig_start: int, tri
                skip: tuple[int, int] | None = None) -> str:
     registry = ctx.actors.registry
     people = [short_name(a, registry) for a in mention.people]
-    who = people if len(people) >= 2 else _ordered([short_name(a, registry) for a in mention.actors])[:4]
+    who = people if len(people) >= 2 else _ordered([short_name(a, registry) for a in mention.actors
+                                                     if registry.entries.get(registry.resolve(a) or "", {}).get("kind") != "media"])[:4]
     place = f" in {mention.places[0]}" if mention.places else ""
     where = mention.places[0] if mention.places else ""
     trigger = sentence[trig_start:trig_end]
@@ -563,30 +571,36 @@ def make_title(mention: Mention, kind: Kind, sentence: str, trig_start: int, tri
     obj = ""
     if kind.object_nouns:
         nouns = "|".join(kind.object_nouns)
-        found = list(re.finditer(r"((?:[\w’'-]+\s){0,3}(?:" + nouns + r"))\b", sentence, re.I))
+        found = list(re.finditer(r"((?:[\w.’'-]+\s){0,3}(?:" + nouns + r"))\b", sentence, re.I))
         if found:
             nearest = min(found, key=lambda m: abs(m.start() - trig_start))
             words = [w for w in nearest.group(1).split() if w.lower() not in
                      {"a", "an", "the", "signed", "new", "no", "this", "that", "week", "has", "have", "was", "been"}]
             obj = " ".join(words[-4:])
-    if kind.name in ("statement", "report", "decision", "proposal") or "{object}" in kind.title and not obj:
-        subject, inverted = _subject(sentence, trig_start, mention, ctx)
-        clause = _clause(sentence, 0, skip=skip) if inverted else _clause(sentence, trig_end, skip=skip)
-        if not clause or clause.startswith(("“", '"')):
-            clause = _quoted_words(sentence) or clause
-        if kind.name in ("statement", "report"):
-            title = f"{subject}: {clause}" if clause else f"{subject} {'says' if kind.name == 'statement' else 'reports'}"
-        else:
-            title = f"{subject} {verb} {obj or clause}".strip()
-    elif kind.name == "attack":
+    if kind.name == "attack":
         head = trigger if trigger.split()[0].lower() in ("incursion", "invasion", "offensive", "attack", "strike") else ""
         if head:  # "their surprise incursion": the noun phrase, where it happened
             lead = [w for w in _NOMINAL.search(sentence[:trig_start]).group(0).split()
                     if w.lower() not in {"their", "its", "his", "her", "the", "a", "an", "after", "before", "of"}]
             title = " ".join(lead + [trigger]) + place
+        elif re.match(r"(?:was|were)\b", trigger, re.I) or re.search(r"\b(?:was|were|been)\s+$", sentence[:trig_start]):
+            done = re.sub(r"^(?:was|were)\s+", "", trigger)
+            title = f"{done} {_clause(sentence, trig_end, 8, skip=skip)}"
         else:
-            subject, _ = _subject(sentence, trig_start, mention, ctx)
+            subject, _ = _subject(sentence, trig_start, trig_end, mention, ctx)
             title = f"{subject} {trigger} {_clause(sentence, trig_end, 8, skip=skip)}".strip()
+    elif kind.name in ("statement", "report", "decision", "proposal") or "{object}" in kind.title and not obj:
+        subject, inverted = _subject(sentence, trig_start, trig_end, mention, ctx)
+        clause = _clause(sentence, 0, skip=skip) if inverted else _clause(sentence, trig_end, skip=skip)
+        if not clause or clause.startswith(("“", '"')):
+            clause = _quoted_words(sentence) or clause
+        mention.agent = norm_name(subject)
+        if kind.name == "report" or trigger.split()[0].lower() in ctx.kb.say_verbs:
+            title = f"{subject}: {clause}" if clause else f"{subject} {'says' if kind.name == 'statement' else 'reports'}"
+        elif kind.name == "statement":
+            title = f"{subject} {verb} {clause}".strip()
+        else:
+            title = f"{subject} {verb} {obj or clause}".strip()
     else:
         template = kind.title if len(who) >= 2 else kind.title_one if who else kind.title_none
         title = template.format(actors=_join(who[:4]), first=who[0] if who else "", rest=_join(who[1:3]),

@@ -128,6 +128,8 @@ def _compatible(m: Mention, c: Cluster, strong: bool = False) -> bool:
     asks more: for joining across days (an inferred or missing date)."""
     if m.kind != c.kind:
         return False
+    if m.kind in WEAK_KINDS and m.agent and c.best.agent and m.agent != c.best.agent:
+        return False  # two people's statements on one day are two statements
     a, b = _key_actors(m), c.actors()
     shared = a & b
     places = bool({_norm(p) for p in m.places} & c.places())
@@ -247,7 +249,7 @@ def merge(mentions: list[Mention]) -> list[Cluster]:
 def to_candidate(cluster: Cluster) -> Candidate:
     best = cluster.best
     dated = [m for m in cluster.mentions if m.certainty != "undated"]
-    titled = max(dated, key=lambda m: (len(m.actors) >= 2, CERTAINTY[m.certainty], not m.caption,
+    titled = max(dated, key=lambda m: (len(m.people) >= 2, len(m.actors) >= 2, CERTAINTY[m.certainty], not m.caption,
                                        len(m.actors), m.confidence, m.source, -m.order))
     per_source: dict[str, Mention] = {}
     for m in sorted(cluster.mentions, key=lambda m: (m.source, m.order)):
@@ -305,6 +307,8 @@ def matcher(candidate: Candidate, event: dict) -> bool:
     timeline (an editor's own, or one whose quotes changed): same day, same kind,
     participants that agree."""
     if str(event.get("date", "")) != candidate.date or (event.get("kind") or "") != candidate.kind:
+        return False
+    if candidate.kind in WEAK_KINDS:  # who said what is in the words, not the participants
         return False
     a = {norm_name(x) for x in candidate.actors}
     b = {norm_name(x) for x in event.get("actors") or []}

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from . import anchor as anchors
 from . import events, merge, sources, story, timex
-from .store import Store, StoreResult, write_registry_proposals, write_sources_registry
-from .timeline import Registry, load_registry
+from .store import Store, StoreResult, load_state, write_registry_proposals, write_sources_registry
+from .timeline import Registry, event_files, load_registry
 from .yamlio import YamlError
 
 
@@ -169,7 +169,11 @@ def extract(source_dir: Path, timeline_dir: Path, jobs: int = 0, progress: bool 
     clusters = merge.merge(mentions)
     candidates = [merge.to_candidate(c) for c in clusters]
     store = Store(timeline_dir)
-    summary.store = store.apply(candidates, matcher=merge.matcher)
+    # Similarity may tie a candidate to an event of an earlier run (or an editor's
+    # own), never to one this run creates: the merge already kept those apart.
+    earlier = {p.stem for p in event_files(timeline_dir)} | set(load_state(timeline_dir)["events"])
+    summary.store = store.apply(candidates, matcher=lambda cand, event: event.get("id") in earlier
+                                and merge.matcher(cand, event))
     proposals: dict[str, dict] = {}
     for m in mentions:
         proposals.update(m.proposals)
