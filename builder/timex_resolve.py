@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
+from .timex_calendar import (UNKNOWN, closest, duration_value, fmt, safe_date, shift,
+                             weekday_date)
+
 
 @dataclass(frozen=True, slots=True)
 class Value:
@@ -50,71 +53,7 @@ def norm(s: str | None) -> str:
     return " ".join((s or "").replace("’", "'").lower().split())
 
 
-# ----------------------------------------------------------------- calendar helpers
-
-def add_months(d: dt.date, n: int) -> dt.date:
-    y, m = divmod(d.month - 1 + n, 12)
-    year, month = d.year + y, m + 1
-    return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
-
-
-def shift(d: dt.date, code: str, n: float) -> dt.date:
-    """``d`` moved by ``n`` units of ``code`` (Y, M, W, D, Q, DE, CE; time units count as days)."""
-    n_int = int(n)
-    if code == "Y":
-        return add_months(d, 12 * n_int)
-    if code == "M":
-        return add_months(d, n_int)
-    if code == "Q":
-        return add_months(d, 3 * n_int)
-    if code == "DE":
-        return add_months(d, 120 * n_int)
-    if code == "CE":
-        return add_months(d, 1200 * n_int)
-    if code == "W":
-        return d + dt.timedelta(weeks=n)
-    if code == "D":
-        return d + dt.timedelta(days=n)
-    return d
-
-
-def fmt(d: dt.date, code: str) -> str:
-    """``d`` at the precision of a unit: day, ISO week, month, quarter, year, decade, century."""
-    if code == "W":
-        y, w, _ = d.isocalendar()
-        return f"{y:04d}-W{w:02d}"
-    if code == "M":
-        return f"{d.year:04d}-{d.month:02d}"
-    if code == "Q":
-        return f"{d.year:04d}-Q{(d.month - 1) // 3 + 1}"
-    if code == "Y":
-        return f"{d.year:04d}"
-    if code == "DE":
-        return f"{d.year // 10:03d}"
-    if code == "CE":
-        return f"{d.year // 100:02d}"
-    return d.isoformat()
-
-
-UNKNOWN = {"D": "XXXX-XX-XX", "W": "XXXX-WXX", "M": "XXXX-XX", "Q": "XXXX-QX", "Y": "XXXX", "DE": "XXX",
-           "CE": "XX", "H": "XXXX-XX-XX", "MIN": "XXXX-XX-XX", "S": "XXXX-XX-XX"}
-
-
-def closest(candidates: list[dt.date], anchor: dt.date, tense: str | None) -> dt.date:
-    """The candidate reading a news writer most likely meant: the nearest to the anchor,
-    unless it contradicts the tense of the clause; past is the default leaning of news."""
-    def cost(c):
-        delta = (c - anchor).days
-        penalty = 0
-        if tense == "future" and delta < -1:
-            penalty = 150
-        elif tense == "past" and delta > 1:
-            penalty = 150
-        elif tense is None and delta > 0:
-            penalty = 45
-        return abs(delta) + penalty
-    return min(candidates, key=cost)
-
+# ----------------------------------------------------------------- reading the words
 
 def number(k, word: str | None) -> float | None:
     """A count: digits, number words ("twenty-five"), or None for vague counts ("several")."""
@@ -131,25 +70,6 @@ def number(k, word: str | None) -> float | None:
     return None
 
 
-def num_str(n: float) -> str:
-    return str(int(n)) if float(n).is_integer() else f"{n:g}"
-
-
-def duration_value(code: str, n: float | None) -> str:
-    if code == "DE":
-        return "PXDE" if n is None else f"P{num_str(n * 10)}Y"
-    if code == "CE":
-        return "PXCE" if n is None else f"P{num_str(n * 100)}Y"
-    q = "X" if n is None else num_str(n)
-    if code in ("H", "MIN", "S"):
-        if n is not None and not float(n).is_integer() and code == "H":
-            return f"PT{num_str(n * 60)}M"
-        return f"PT{q}{'M' if code == 'MIN' else code}"
-    if n is not None and not float(n).is_integer() and code in ("D",):
-        return f"PT{num_str(n * 24)}H"
-    return f"P{q}{code}"
-
-
 def mod_of(k, word: str | None) -> str | None:
     return k.mods.get(norm(word)) if word else None
 
@@ -162,26 +82,6 @@ def month_num(k, g) -> int | None:
 
 def day_num(s: str) -> int:
     return int(_INT.match(s).group())
-
-
-def weekday_date(anchor: dt.date, wd: int, direction: str) -> dt.date:
-    """The weekday ``wd`` (1 = Monday) nearest the anchor: "past" on/before, "future" on/after,
-    "last" strictly before, "next" strictly after."""
-    diff = wd - anchor.isoweekday()
-    if direction == "past":
-        return anchor + dt.timedelta(days=diff if diff <= 0 else diff - 7)
-    if direction == "future":
-        return anchor + dt.timedelta(days=diff if diff >= 0 else diff + 7)
-    if direction == "last":
-        return anchor + dt.timedelta(days=diff if diff < 0 else diff - 7)
-    return anchor + dt.timedelta(days=diff if diff > 0 else diff + 7)
-
-
-def safe_date(y: int, m: int, d: int) -> dt.date | None:
-    try:
-        return dt.date(y, m, d)
-    except ValueError:
-        return None
 
 
 # ----------------------------------------------------------------- resolvers
