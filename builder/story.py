@@ -323,6 +323,15 @@ def _md_inline(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+def _continues(prev: str, line: str, width: int) -> bool:
+    """Does ``line`` carry on the sentence of ``prev`` (soft-wrapped text)?"""
+    if not line:
+        return False
+    if width and len(prev) + 1 + len(line.split(" ", 1)[0]) > width - 2:
+        return True
+    return not _is_terminal(prev) and (line[0].islower() or line[0].isdigit() or len(prev) > 60)
+
+
 def _md_units(text: str, first_line: int) -> list[_Unit]:
     lines = text.split("\n")
     units: list[_Unit] = []
@@ -333,12 +342,24 @@ def _md_units(text: str, first_line: int) -> list[_Unit]:
     fence = False
     pending_caption = False
 
+    width = _wrap_width(lines)
+
     def flush():
+        # Lines of one Markdown paragraph are one unit when they wrap a
+        # sentence; lines that each stand alone (a menu, a ticker, share
+        # buttons pasted without blank lines) stay separate units.
         nonlocal para
-        if para:
-            body = _md_inline(" ".join(para))
+        groups: list[list[str]] = []
+        for k, line in enumerate(para):
+            line = line.strip()
+            if groups and (para_kind.get("quote") or _continues(groups[-1][-1], line, width)):
+                groups[-1].append(line)
+            else:
+                groups.append([line])
+        for g, group in enumerate(groups):
+            body = _md_inline(" ".join(group))
             if body:
-                units.append(_Unit(body, para_line, run=run, **para_kind))
+                units.append(_Unit(body, para_line + sum(len(x) for x in groups[:g]), run=run, **para_kind))
         para = []
 
     for i, raw in enumerate(lines):
@@ -548,7 +569,7 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
     for i, mk in enumerate(marks):
         if mk == "ticker":
             j = i + 1
-            while j < n and units[j].run == units[i + 1].run and units[j].words >= 4 and (
+            while j < n and units[j].run == units[i + 1].run and units[j].words >= 4 and not marks[j] and (
                     blank_separated or (j - i <= 12 and units[j].words <= 40)):
                 in_ticker[j] = True
                 j += 1
