@@ -16,7 +16,7 @@ const NARROW = 640; // px of the widget's own width: below it, a vertical list
 const FOLD = 880; // below it, the filters fold behind a button
 // Geometry along the main axis, in px: group header, gap between groups, one item, padding.
 const GEOM = {
-  v: { head: 40, gap: 6, item: 96, card: 88, pad: 4 },
+  v: { head: 40, gap: 6, item: 100, card: 92, pad: 4 },
   h: { head: 0, gap: 28, item: 236, card: 220, pad: 16 },
 };
 const FILTERS = ['actor', 'tag', 'kind'];
