@@ -107,8 +107,26 @@ def _construct_mapping(self, node, deep=False):
 SafeLoader.construct_mapping = _construct_mapping
 # Only the JSON-like core: no !!binary (bytes), !!set, !!omap or !!pairs, which nothing
 # downstream can fingerprint or validate.
+def _with_line(tag: str, construct):
+    """A scalar constructor that names the line of a value it cannot read (an integer
+    of 5,000 digits, `!!int` with no digits) instead of failing without one."""
+    if tag in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+        return construct
+
+    def guarded(loader, node):
+        try:
+            return construct(loader, node)
+        except yaml.YAMLError:
+            raise
+        except Exception as err:  # noqa: BLE001
+            kind = tag.rsplit(":", 1)[-1]
+            raise _Refused(f"cannot read this {kind} value: {err or type(err).__name__}", node.start_mark,
+                           "quote the value to keep it as text") from None
+    return guarded
+
+
 SafeLoader.yaml_constructors = {
-    tag: fn for tag, fn in _BaseLoader.yaml_constructors.items()
+    tag: _with_line(tag, fn) for tag, fn in _BaseLoader.yaml_constructors.items()
     if tag not in {"tag:yaml.org,2002:" + t for t in ("binary", "set", "omap", "pairs")}
 }
 

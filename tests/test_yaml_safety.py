@@ -65,7 +65,7 @@ BAD_FILES = {
                        b"c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n", 1, "anchors and aliases"),
     "self-referencing alias": (b"id: x\nrelated: &r [*r]\n", 2, "anchors and aliases"),
     "deep nesting": (b"id: x\nsummary: " + b"[" * 100_000 + b"\n", 2, "nested more than"),
-    "huge number": (b"id: x\nconfidence: " + b"9" * 5000 + b"\n", 1, "cannot read a value"),
+    "huge number": (b"id: x\nconfidence: " + b"9" * 5000 + b"\n", 2, "cannot read this int value"),
     "two documents": (b"id: x\n---\nid: y\n", 2, "more than one YAML document"),
     "a list, not a mapping": (b"- id: x\n", 1, "must be a mapping"),
     "NUL byte": (b"id: x\ntitle: a\x00b\n", 2, "YAML"),
