@@ -202,8 +202,11 @@ def merge(mentions: list[Mention]) -> list[Cluster]:
         if m.certainty == "undated":
             continue
         start, end = _span(m)
-        if m.precision != "day":  # "this week", "in February": a day inside it that matches
-            home = next((c for c in near(m, start, end) if _compatible(m, c)), None) or \
+        if m.precision != "day":  # "this week", "in February": a day inside it that matches,
+            # told by the same article first, else the latest ("this year" looks back from the anchor)
+            inside = sorted((c for c in near(m, start, end) if _compatible(m, c)),
+                            key=lambda c: (m.source in c.sources, c.day), reverse=True)
+            home = next(iter(inside), None) or \
                 next((c for c in coarse.get((m.date, m.kind), []) if _compatible(m, c)), None)
         elif m.certainty in ("explicit", "anchored"):
             home = next((c for c in by_day[(start, m.kind)] if _compatible(m, c)), None)
@@ -254,7 +257,7 @@ def to_candidate(cluster: Cluster) -> Candidate:
     per_source: dict[str, Mention] = {}
     for m in sorted(cluster.mentions, key=lambda m: (m.source, m.order)):
         current = per_source.get(m.source)
-        if current is None or _date_rank(m) > _date_rank(current):
+        if current is None or _quote_rank(m) > _quote_rank(current):
             per_source[m.source] = m
     sources = []
     for source in sorted(per_source):
@@ -282,8 +285,7 @@ def to_candidate(cluster: Cluster) -> Candidate:
         disagreements = sorted({(d["source"], d["date"], d["date_text"]) for d in disagreements})
         disagreements = [{"source": s, "date": d, "date_text": t} for s, d, t in disagreements]
     confidence = min(0.99, max(m.confidence for m in cluster.mentions) + 0.05 * (len(per_source) - 1))
-    summary_from = max((m for m in dated if not m.caption), default=titled,
-                       key=lambda m: (CERTAINTY[m.certainty], len(m.actors), -m.order))
+    summary_from = max((m for m in dated if not m.caption), default=titled, key=_quote_rank)
     end = best.end if best.end and best.end > best.date else None
     return Candidate(
         date=best.date, end=end, title=titled.title, kind=best.kind, summary=summary_from.quote,
@@ -291,6 +293,12 @@ def to_candidate(cluster: Cluster) -> Candidate:
         review=review, disagreements=disagreements, sources=sources,
         mentions=sorted({m.key for m in cluster.mentions}),
     )
+
+
+def _quote_rank(m: Mention) -> tuple:
+    """The sentence that best reports the event: dated, naming its people, early in the article."""
+    return (m.certainty != "undated", not m.caption, min(len(m.people), 2), CERTAINTY[m.certainty],
+            PRECISION[m.precision], -m.order)
 
 
 def _rank(names: list[str]) -> list[str]:
