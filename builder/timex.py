@@ -142,7 +142,7 @@ def _starts(k: Knowledge, text: str, low: str) -> list[int]:
     first = k.rev_first_words
     starts = set(heads)
     for h in heads:
-        m = _BACK_WORDS.match(rev, n - h)
+        m = _BACK_WORDS.match(rev, n - h, n - h + WINDOW + 8)
         limit = max(h - WINDOW, 0)
         for g in range(1, BACK + 1):
             word = m.group(g)
@@ -271,7 +271,10 @@ def _resolve(k, scan: _Scan, rule, groups, start, end, anchor, ref_day, ref_valu
              next_day=lambda: None) -> Value | None:
     ctx = Ctx(k=k, text=scan.text, start=start, end=end, anchor=anchor,
               tense=lambda: scan.tense(start, end), ref_day=ref_day, ref_value=ref_value, next_day=next_day)
-    return RESOLVERS[rule.resolve](groups, ctx)
+    try:
+        return RESOLVERS[rule.resolve](groups, ctx)
+    except (ValueError, OverflowError):  # "2000 years ago" from 2000-01-01: no such date, no timex
+        return None
 
 
 def parse_anchor(value) -> dt.date | None:

@@ -191,6 +191,10 @@ def test_the_vocabulary_agrees_with_dateparser():
     for name, month in {**K.vocab["months"], **K.vocab["month_abbreviations"]}.items():
         parsed = dateparser.parse(f"15 {name} 2001", languages=["en"])
         assert parsed is not None and parsed.month == month, name
+    monday = dt.date(2001, 1, 1)  # a Monday
+    for name, day in K.vocab["weekdays"].items():
+        parsed = dateparser.parse(f"{name} 2001-01-0{day}", languages=["en"])
+        assert parsed is not None and parsed.date() == monday + dt.timedelta(days=day - 1), name
 
 
 def test_blocked_patterns_block_their_examples():
