@@ -337,8 +337,12 @@ def _stated(data: dict, where: str, warnings: list[str]) -> dict[str, Meta]:
             key = "url" if isinstance(value, str) and value.strip().startswith(("http://", "https://")) else "publisher"
         if key not in META_KEYS or value is None or key in out:
             continue
+        if isinstance(value, dict):          # author: {name: ..., url: ...}
+            value = value.get("name") or value.get("value")
+            if value is None:
+                continue
         if isinstance(value, list):
-            value = ", ".join(str(v) for v in value if v is not None)
+            value = ", ".join(str(v.get("name", "") if isinstance(v, dict) else v) for v in value if v is not None)
         if key == "published":
             iso = iso_from_value(value)
             if iso is None:
