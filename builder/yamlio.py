@@ -189,6 +189,8 @@ def compose(text: str, path: str = "<string>") -> yaml.Node | None:
     try:
         _screen(text, path)
         return yaml.compose(text, Loader=SafeLoader)
+    except YamlError:
+        raise
     except yaml.MarkedYAMLError as err:
         raise _syntax_error(err, path) from None
     except yaml.reader.ReaderError as err:
@@ -208,6 +210,8 @@ def loads(text: str, path: str = "<string>") -> Any:
             data = None if node is None else loader.construct_document(node)
         finally:
             loader.dispose()
+    except YamlError:
+        raise
     except _Refused as err:
         raise YamlError(path, _line(err.problem_mark), err.problem, err.hint) from None
     except yaml.constructor.ConstructorError as err:
