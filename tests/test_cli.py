@@ -72,8 +72,10 @@ def test_the_readme_cli_reference_names_every_command():
     if not readme.exists():
         pytest.skip("README.md is not written yet")
     text = readme.read_text(encoding="utf-8")
-    missing = [name for name in COMMANDS if f"timeline {name}" not in text]
-    assert not missing, f"README.md does not document: {', '.join('timeline ' + m for m in missing)}"
+    assert "## Command line" in text, "README.md has no `## Command line` reference"
+    reference = text.split("## Command line", 1)[1].split("\n## ", 1)[0]
+    missing = [name for name in COMMANDS if f"| `{name}" not in reference and f"timeline {name}" not in reference]
+    assert not missing, f"README.md's command line reference lacks: {', '.join(missing)}"
 
 
 def test_a_missing_timeline_folder_is_an_error_message_not_a_traceback(tmp_path, capsys):
