@@ -375,7 +375,7 @@ def r_same_period(g, c: Ctx) -> Value | None:
         return Value(f"{int(m.group(1)) - 1:04d}{m.group(2) or ''}", relative=True)
     if c.anchor is None:
         return Value("XXXX", relative=True)
-    code = {"month": "M", "quarter": "Q", "week": "W"}.get(norm(g["unit"]), "Y")
+    code = {"month": "M", "quarter": "Q", "week": "W"}.get(norm(g.get("unit") or g.get("unit2")), "Y")
     return Value(fmt(shift(c.anchor, "Y", -1), code), relative=True)
 
 
