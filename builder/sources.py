@@ -563,11 +563,9 @@ def detect_metadata(article: Article, story: "Story") -> dict[str, Meta]:
                 best = key
         line = _clean(block.text)
         if "author" not in found:
-            m = r["byline"].match(line)
-            if m:
-                name = _cut_name(m["name"])
-                if name:
-                    found["author"] = Meta(name, "detected")
+            name = byline_name(line)
+            if name:
+                found["author"] = Meta(name, "detected")
         if "url" not in found:
             m = r["url_label"].match(line)
             if m:
@@ -585,6 +583,29 @@ def detect_metadata(article: Article, story: "Story") -> dict[str, Meta]:
         if lang:
             found["language"] = Meta(lang, "detected")
     return found
+
+
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_NAME_PARTICLES = frozenset("and & de da di van von der den la le al el bin ibn y du dos das of the".split())
+
+
+def byline_name(line: str) -> str | None:
+    """The name in a byline ("By Jane Doe | May 20, 2025" -> "Jane Doe"), or None
+    when the line is a sentence that starts with "By" ("By the end of the day, ...")."""
+    line = _clean(line)
+    m = rules()["byline"].match(line)
+    if not m or len(line.split()) > 16:
+        return None
+    name = _cut_name(m["name"])
+    words = name.split()
+    if not words or len(words) > 8:
+        return None
+    named = sum(w[0].isupper() or w.lower() in _NAME_PARTICLES for w in words)
+    if named < len(words) or not words[0][0].isupper():
+        return None
+    if all(w.lower().strip(".,") in rules()["months"] or w.lower().strip(".,") in _WEEKDAYS for w in words):
+        return None     # "by Monday", "by March"
+    return name
 
 
 def _cut_name(name: str) -> str:

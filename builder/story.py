@@ -519,7 +519,7 @@ def _meta_line(u: _Unit) -> bool:
         return False
     text = sources._clean(u.text)
     r = sources.rules()
-    if r["byline"].match(text) or r["source_label"].match(text) or r["url_label"].match(text):
+    if sources.byline_name(text) or r["source_label"].match(text) or r["url_label"].match(text):
         return True
     return sources.published_from_line(text) is not None
 

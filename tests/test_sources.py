@@ -66,6 +66,23 @@ def test_every_dateline_example_gives_its_place_and_agency():
         assert dateline_parts(counter) is None, counter
 
 
+@pytest.mark.parametrize("line", ["By the end of the day, officials had left the building.",
+                                  "By contrast, the ministry said nothing.", "by Monday"])
+def test_a_sentence_starting_with_by_is_not_a_byline(line):
+    assert sources.byline_name(line) is None
+
+
+def test_a_story_paragraph_starting_with_by_is_kept(tmp_path):
+    path = tmp_path / "by.txt"
+    path.write_text("Talks end without a deal\n\nBy the end of the day, negotiators from both sides had left the "
+                    "hotel without signing anything, officials said.\n\nThey will meet again next month.\n",
+                    encoding="utf-8")
+    article = read_article(path)
+    from builder.story import find_story
+    assert "By the end of the day" in find_story(article).blocks[1].text
+    assert "author" not in article.meta
+
+
 def test_month_names_cover_every_month():
     assert set(RULES["months"].values()) == set(range(1, 13))
 
