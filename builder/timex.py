@@ -6,18 +6,23 @@
 
 How it works, in three steps per text:
 
-1. **Find.** Content words (months, units, numbers...) mark where to look; at each
-   word shortly before or at one, the rules of builder/data/timex.yaml that can begin
-   with that word are tried in file order and the first that matches wins
-   (builder/timex_rules.py compiles them). A rule may check the words around the match
-   (``left``/``right``); spans overlapping a ``blocked`` pattern (ages, "now that",
-   "May" the verb) are dropped, and the next rule gets its chance.
-2. **Resolve.** The rule's resolver (builder/timex_resolve.py) turns the match into a
-   value against the anchor (the publication date). A bare weekday or month takes
-   the tense of its clause from cue words ("will", "is due to" -> the coming one;
-   otherwise the most recent). Anaphoric rules ("the day", "a day later", "18:00
-   UTC") are resolved last, against the latest full date mentioned before them.
-3. **Report** `Timex` records with exact character offsets.
+1. **Find.** Content words (months, weekdays, units...) and numbers mark where to
+   look. At each of them, and at up to four words before one, the rules of
+   builder/data/timex.yaml that can begin with the two tokens found there are tried
+   in file order; the first that matches wins and the scan goes on after it.
+   (builder/timex_rules.py loads and compiles the rules; builder/timex_index.py works
+   out what each can begin with.) A rule may check the words around its match
+   (``left``/``right``), and the ``blocked`` false friends ("3-year-old", "now that",
+   "May" the verb) veto it; the next rule then gets its chance at the same place.
+2. **Resolve.** The rule's resolver (builder/timex_resolve.py, with the calendar
+   arithmetic in builder/timex_calendar.py) turns the match into a TIMEX3 value
+   against the anchor, the publication date. A bare weekday, month or quarter takes
+   the tense of its clause from the nearest cue word ("will", "is due to" -> the
+   coming one; "said" or any -ed verb -> the past one). Anaphoric rules ("the day",
+   "a day later", "18:00 UTC") are resolved last, against the latest full date
+   mentioned before them.
+3. **Report** `Timex` records with exact character offsets, in text order, never
+   overlapping.
 
 `tag` never raises: a text it cannot read yields fewer timexes, not an error.
 """
@@ -222,6 +227,7 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
 
 def _tag(k: Knowledge, text: str, anchor: dt.date | None) -> list[Timex]:
     scan = _Scan(k, text)
+
     def first_pass(rule, start, end, groups):
         if rule.anaphoric:
             return PENDING
@@ -229,6 +235,7 @@ def _tag(k: Knowledge, text: str, anchor: dt.date | None) -> list[Timex]:
 
     found = [(start, end, rule, groups, None if value is PENDING else value)
              for rule, start, end, groups, value in _candidates(k, text, first_pass)]
+    # Second pass, in text order: anaphoric expressions take the latest date before them.
     out: list[Timex] = []
     last_day: list[dt.date | None] = [None]
     last_value: list[str | None] = [None]
@@ -288,6 +295,7 @@ def parse_anchor(value) -> dt.date | None:
 
 
 def timex_dict(t: Timex) -> dict:
+    """``t`` as a line of the tags JSONL (end_value and mod only when set)."""
     d = {"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value}
     if t.end_value:
         d["end_value"] = t.end_value
