@@ -539,6 +539,9 @@ def published_from_line(line: str) -> tuple[int, str] | None:
     rest = (line[:start] + " " + line[end:])
     rest = _NOT_WORDS.sub(" ", _CAMEL.sub(" ", rest))
     words = rest.split()
+    # Beside a publication date stand names (a place, a time zone, an author), not a sentence.
+    if not all(w[0].isupper() or w[0].isdigit() for w in words):
+        return None
     if len(words) <= 3 or (len(words) <= 8 and line[:start].strip().lower().startswith("by ")):
         return 2, iso
     return None

@@ -115,6 +115,7 @@ def test_impossible_or_partial_dates_are_not_read(line):
 @pytest.mark.parametrize("line", [
     "Russian President Vladimir Putin (left), in Moscow, February 17, 2025, and US President Donald Trump (AP)",
     "The deal was signed on February 17, 2025 after months of talks between the two sides.",
+    "Talks resumed on March 3, 2025.",
 ])
 def test_a_date_inside_a_sentence_is_not_a_publication_date(line):
     assert published_from_line(line) is None
