@@ -225,3 +225,39 @@ def test_tag_never_raises_and_offsets_are_consistent(text, anchor):
         assert t.start >= last_end  # no overlaps, in order
         last_end = t.end
         assert t.type in ("DATE", "TIME", "DURATION", "SET") and t.value
+
+
+def test_the_module_example_runs():
+    import doctest
+
+    import builder.timex
+
+    assert doctest.testmod(builder.timex).failed == 0
+
+
+def test_broken_knowledge_is_reported_with_every_problem():
+    import copy
+
+    import yaml
+
+    from builder.timex_resolve import RESOLVERS
+    from builder.timex_rules import DATA_PATH, TimexDataError, build
+
+    data = yaml.safe_load(DATA_PATH.read_text(encoding="utf-8"))
+    bad = copy.deepcopy(data)
+    bad["vocab"]["months"]["Smarch"] = 13
+    bad["rules"][0]["examples"] = []
+    bad["rules"][1]["resolve"] = "no_such_resolver"
+    bad["vocab"]["function_words"].append(False)  # what YAML makes of a bare "no"
+    with pytest.raises(TimexDataError) as err:
+        build(bad, set(RESOLVERS))
+    assert "function_words" in str(err.value)
+    bad["vocab"]["function_words"].pop()
+    with pytest.raises(TimexDataError) as err:
+        build(bad, set(RESOLVERS))
+    message = str(err.value)
+    assert "Smarch" in message and "every rule needs examples" in message
+    bad["vocab"]["months"].pop("Smarch")
+    bad["rules"][0]["examples"] = data["rules"][0]["examples"]
+    with pytest.raises(TimexDataError, match="no_such_resolver"):
+        build(bad, set(RESOLVERS))
