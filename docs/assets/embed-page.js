@@ -26,7 +26,8 @@ function choices(form) {
 
 function snippets(c) {
   const attrs = Object.entries(c).map(([k, v]) => ` ${k}="${escape(v)}"`).join('');
-  const script = `<script type="module" src="${escape(WIDGET)}"></script>\n<timeline-embed src="${escape(DATA)}"${attrs}></timeline-embed>`;
+  // The link inside shows where the script cannot run (blocked, offline); the widget hides it.
+  const script = `<script type="module" src="${escape(WIDGET)}"></script>\n<timeline-embed src="${escape(DATA)}"${attrs}><a href="${escape(ROOT)}">${escape(document.title.split(' - ').pop() || 'Timeline')}</a></timeline-embed>`;
   const query = new URLSearchParams(Object.entries(c).filter(([k]) => k !== 'open'));
   const src = FRAME + (query.toString() ? `?${query}` : '') + (c.open ? `#${encodeURIComponent(c.open)}` : '');
   const height = c.layout === 'vertical' ? 720 : 560;

@@ -412,3 +412,19 @@ def test_mouse_wheel_scrolls_along_the_horizontal_axis(visit, widget_host, widge
     v.page.mouse.wheel(0, 400)
     v.page.wait_for_function("() => document.querySelector('timeline-embed').shadowRoot.querySelector('.scroller').scrollLeft > %d" % before)
     assert v.page.evaluate("scrollY") == 0  # the page itself did not move
+
+
+def test_iframe_form_says_where_to_go_when_its_scripts_cannot_load(visit, widget_host, widget_data, tmp_path):
+    """A sandboxed frame fetches module scripts with CORS; from a server that does not send
+    Access-Control-Allow-Origin the frame shows a link to the site, not a blank box."""
+    url = widget_host.page(
+        "/iframe-no-cors.html",
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>no CORS</title></head><body>'
+        f'<iframe title="Timeline" src="{widget_data.url}/embed/index.html" sandbox="{SANDBOX}" width="700" height="300"></iframe>'
+        "</body></html>",
+    )
+    v = visit(width=800, height=400)
+    v.context.route("**/embed/frame.js", lambda route: route.abort())  # as a CORS failure would
+    v.page.goto(url)
+    frame = v.page.frame_locator("iframe")
+    assert frame.get_by_role("link", name="open the timeline site").is_visible()

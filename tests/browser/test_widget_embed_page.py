@@ -72,7 +72,8 @@ def test_embed_page_previews_the_choices_and_writes_the_code(visit, widget_site)
     assert preview.get_attribute("theme") == "dark"
     script = page.locator("#snippet-script").inner_text()
     assert f'<script type="module" src="{widget_site.url}/embed/timeline.js"></script>' in script
-    assert f'<timeline-embed src="{widget_site.url}/events.json" actor="{actor}" theme="dark"></timeline-embed>' in script
+    assert f'<timeline-embed src="{widget_site.url}/events.json" actor="{actor}" theme="dark"><a href="{widget_site.url}/">' in script
+    assert script.endswith("</a></timeline-embed>")
     iframe = page.locator("#snippet-iframe").inner_text()
     assert f'src="{widget_site.url}/embed/?actor=Vladimir+Putin&amp;theme=dark"' in iframe
     assert 'sandbox="allow-scripts allow-popups allow-top-navigation-by-user-activation"' in iframe
@@ -116,6 +117,14 @@ def test_the_generated_code_works_on_another_website(visit, widget_site, tmp_pat
         assert wait_ready(other.page) == "ready"
         assert other.page.locator("timeline-embed").evaluate(COUNT) == preview_count
         assert other.errors == [] and other.violations() == []
+        fallback = other.page.locator("timeline-embed > a")
+        assert fallback.count() == 1 and not fallback.is_visible()  # shown only where the script cannot run
+
+        # Where the script cannot run, the reader gets the link instead of a blank box.
+        broken = script.replace("/embed/timeline.js", "/embed/missing.js")
+        fourth = visit(width=900, height=900)
+        fourth.page.goto(blog.page("/pasted-broken.html", f"<!doctype html><title>A blog</title><h1>A blog</h1>{broken}"))
+        assert fourth.page.locator("timeline-embed > a").is_visible()
 
         third = visit(width=900, height=900)
         third.page.goto(blog.page("/pasted-iframe.html", f"<!doctype html><title>A blog</title><h1>A blog</h1>{iframe}"))
