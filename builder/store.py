@@ -204,6 +204,9 @@ def load_state(root: Path) -> dict:
         raise RuntimeError(f"{path}: not a builder state file; restore it from git")
     data.setdefault("version", 1)
     data.setdefault("events", {})
+    for ident, record in (data.pop("deleted", None) or {}).items():  # the first format kept tombstones apart
+        if isinstance(record, dict):
+            data["events"].setdefault(ident, {"fields": {}, "mentions": record.get("mentions", []), "sources": []})
     return data
 
 

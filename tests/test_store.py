@@ -696,6 +696,16 @@ def test_a_candidate_with_an_impossible_date_is_skipped_with_a_warning(root):
     assert any("2025-02-30" in w for w in result.warnings)
 
 
+def test_a_state_file_of_the_first_format_keeps_its_deleted_events_deleted(root):
+    root.mkdir()
+    (root / STATE_FILE).write_text(json.dumps({"version": 1, "events": {}, "deleted": {
+        CALL: {"mentions": ["global-times#s3"], "date": "2025-05-19"}}}))
+
+    result = Store(root).apply([call()])
+
+    assert result.new == [] and not path_of(root, CALL).exists()
+
+
 def test_an_unreadable_state_file_stops_the_run_with_its_name(root):
     Store(root).apply([call()])
     (root / STATE_FILE).write_text("{not json")
