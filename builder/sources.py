@@ -561,7 +561,7 @@ def detect_metadata(article: Article, story: "Story") -> dict[str, Meta]:
         hit = published_from_line(block.text)
         if hit:
             # A date under the headline beats one above it (a site's "today" in the masthead).
-            key = (hit[0], 0 if block.line >= top else 1, i, hit[1])
+            key = (0 if block.line >= top else 1, hit[0], i, hit[1])
             if best is None or key < best:
                 best = key
         line = _clean(block.text)

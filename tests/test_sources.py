@@ -371,3 +371,30 @@ def test_article_id_is_the_file_stem():
     path = SEED_PATHS["global-times-putin-trump-hold-phone-talks.txt"]
     article = read_article(path)
     assert article.id == path.stem and article.format == "txt"
+
+
+def test_publication_date_of_dressed_news_pages_is_the_one_under_the_headline(tmp_path):
+    """MEANTIME's Wikinews texts (date known) laid out as saved pages: a masthead date
+    above the headline, the date under it written four ways, teaser dates far below.
+    The date under the headline wins every time. A floor that only rises."""
+    corpus = ROOT.parent / "shared" / "corpora" / "meantime" / "docs.jsonl"
+    if not corpus.is_file():
+        pytest.skip("no ../shared/corpora/meantime here")
+    import json
+    import random
+
+    furniture = yaml.safe_load((FIXTURES / "furniture.yaml").read_text(encoding="utf-8"))
+    rng = random.Random(3)
+    right = 0
+    docs = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines()]
+    for doc in docs:
+        lines = [x for x in doc["text"].split("\n") if x.strip()]
+        title, date, paragraphs = lines[0], lines[1], lines[2:]
+        under = rng.choice([date, f"By Staff Reporter | {date}", f"Updated {date}", f"Published: {date} 10:15"])
+        top = "Sunday, 22 November 2026" if rng.random() < 0.3 else "Menu"
+        parts = [rng.choice(furniture["nav"]), top, title, under, "Share\nTweet", *paragraphs, furniture["after"][0]]
+        path = tmp_path / f"{doc['id']}.txt"
+        path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+        published = read_article(path).meta.get("published")
+        right += published is not None and published.value[:10] == doc["dct"]
+    assert right == len(docs)
