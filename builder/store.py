@@ -10,9 +10,11 @@ The rules (README, "How re-runs treat your edits"):
   source an editor removed is not added back.
 * An event an editor deleted, or marked ``rejected``, never comes back; an
   event an editor folded into another (``merged: [id]``) stays folded.
-* Same input, same bytes: a second run right after the first changes nothing.
-* Every file is written atomically, and the state last; a lock keeps a second
-  run off the same timeline.
+* Same input, same bytes: a second run right after the first changes nothing;
+  an editor's retitling or deletion is the whole diff of the next run.
+* Every file is written atomically; the state notes the files in flight before
+  writing them, so a run cut short is finished by the next one. A lock keeps a
+  second run off the same timeline.
 """
 from __future__ import annotations
 
