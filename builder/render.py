@@ -220,7 +220,7 @@ def plain_text(text: str, limit: int | None = None) -> str:
 def json_ld(data: dict) -> Markup:
     """JSON for a <script type="application/ld+json"> block: '<', '>' and '&' escaped
     so that no string from the data can close the script element."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=False)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
 

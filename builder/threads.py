@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from . import model
 from .timeline import Registry
 
-MIN_EVENTS = 2  # a series needs at least two events
+MIN_EVENTS = 3  # a series: three or more (two calls are a pair, not yet a thread)
 MIN_ACTORS = 2  # "between" needs at least two parties
 
 
