@@ -444,6 +444,24 @@ def _stems(text: str, common: frozenset) -> set[str]:
     return {w[:6] for w in _TOKEN.findall(text[:COHERENCE_CHARS].lower()) if w not in common}
 
 
+_CASED_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
+
+
+def _stems_and_names(text: str, common: frozenset) -> tuple[set[str], set[str]]:
+    """(word stems, name stems) of a text in one pass: names are the capitalised words."""
+    stems: set[str] = set()
+    names: set[str] = set()
+    for w in _CASED_TOKEN.findall(text[:COHERENCE_CHARS]):
+        low = w.lower()
+        if low in common:
+            continue
+        stem = low[:6]
+        stems.add(stem)
+        if w[0].isupper():
+            names.add(stem)
+    return stems, names
+
+
 class _Captions:
     """Is unit i a photo caption? Decided on first asking: most lines never are asked."""
 
@@ -458,9 +476,6 @@ class _Captions:
             got = self.memo[i] = u.image or (4 <= u.words <= 90 and not u.heading and not u.bullet_nav()
                                              and is_caption(u.text))
         return got
-
-
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’-]{2,}|\b[A-Z]{2,}\b")
 
 
 class _Vocab:
@@ -478,26 +493,23 @@ class _Vocab:
 
     def _absorb(self) -> None:
         for t in self.pending:
-            self.words |= _stems(t, self.common)
-            self.names |= self._names(t)
+            stems, names = _stems_and_names(t, self.common)
+            self.words |= stems
+            self.names |= names
         self.pending.clear()
-
-    def _names(self, text: str) -> set[str]:
-        common = self.common
-        return {w.lower()[:6] for w in _NAME.findall(text[:COHERENCE_CHARS]) if w.lower() not in common}
 
     def coherent(self, text: str, need: int = 3, share: float = 0.25) -> bool:
         """Shares enough words with the story: ``need`` stems making ``share`` of its own,
         or two names (people, places, organisations) and a few words."""
         if self.pending:
             self._absorb()
-        toks = _stems(text, self.common)
+        toks, names_in = _stems_and_names(text, self.common)
         if not toks:
             return False
         shared = len(toks & self.words)
         if shared >= need and (shared >= 6 or shared >= share * len(toks)):
             return True
-        names = len(self._names(text) & self.names)
+        names = len(names_in & self.names)
         return names >= 2 and shared >= min(need, 2)
 
 
