@@ -110,6 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, NotADirectoryError, PermissionError) as err:
         print(f"error: {err.strerror}: {err.filename}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `timeline export | head`: the reader left, nothing to say
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted: files already written are complete; nothing is half-written", file=sys.stderr)
         return 130

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -82,6 +82,8 @@ class Knowledge:
     anaphora: re.Pattern
     people_anaphora: re.Pattern
     say_verbs: frozenset
+    triggers: re.Pattern  # every kind's triggers in one pattern, one group per kind, for lower-cased text
+    cased: re.Pattern     # the few triggers that look at capitals ("met" + a name), for the text as written
     raw: dict
 
 
@@ -114,24 +116,67 @@ def knowledge(path: Path = DATA_PATH) -> Knowledge:
         anaphora=re.compile(data["anaphora"], re.I),
         people_anaphora=re.compile(data["people_anaphora"], re.I),
         say_verbs=frozenset(data["say_verbs"]),
+        triggers=_combined(data, cased=False),
+        cased=_combined(data, cased=True),
         raw=data,
     )
 
 
+def _combined(data: dict, cased: bool) -> re.Pattern:
+    """One pattern for all kinds. Matching lower-cased text without re.I is three
+    times faster; triggers with a capital letter in them ("(?= [A-Z])") go in the
+    cased pattern, their words made case-insensitive."""
+    groups = []
+    for name, spec in data["kinds"].items():
+        chosen = []
+        for p in spec["triggers"]:
+            if ("[A-Z]" in p) != cased:
+                continue
+            if cased:
+                head, look = p[:p.index("(?=")], p[p.index("(?="):]
+                if not look.endswith(")"):
+                    raise ValueError(f"trigger {p!r}: a capital-letter look-ahead must end the pattern")
+                p = f"(?i:{head}){look}"
+            chosen.append(p)
+        if chosen:
+            groups.append(f"(?P<{name}>{_alternation(chosen)})")
+    if not groups:
+        return re.compile(r"(?!x)x")
+    return re.compile(r"(?<![\w-])(?:" + "|".join(groups) + r")(?![\w-])")
+
+
 # --- sentences -----------------------------------------------------------------
 
-_ABBREV = r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bGen)(?<!\bSen)(?<!\bRep)(?<!\bU\.S)(?<!\bU\.K)(?<!\bJan)(?<!\bFeb)(?<!\bMar)(?<!\bApr)(?<!\bAug)(?<!\bSept)(?<!\bSep)(?<!\bOct)(?<!\bNov)(?<!\bDec)(?<!\bNo)(?<!\b[A-Z])"
-_SENTENCE_END = re.compile(_ABBREV + r"""[.!?]["”’)]*\s+(?=["“‘(]?[A-Z0-9])""")
+_SENTENCE_END = re.compile(r"""[.!?]["”’)]*\s+(?=["“‘(]?[A-Z0-9])""")
+_ABBREVIATIONS = frozenset("""mr mrs ms dr st gen sen rep gov col lt sgt jr sr no vs u.s u.k u.n e.u jan feb mar apr
+aug sep sept oct nov dec inc corp co ltd""".split())
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text``, surrounding spaces excluded."""
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[m.start()] == ".":
+            word = text[max(start, text.rfind(" ", 0, m.start()) + 1):m.start()].lower().lstrip("(\"“")
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+        out.append((start, m.end()))
+        start = m.end()
+    if text[start:].strip():
+        out.append((start, len(text)))
+    spans = []
+    for a, b in out:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            spans.append((a, b))
+    return spans
 
 
 def sentences(text: str) -> list[str]:
-    out, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        out.append(text[start:m.end()].strip())
-        start = m.end()
-    if text[start:].strip():
-        out.append(text[start:].strip())
-    return out
+    return [text[a:b] for a, b in sentence_spans(text)]
 
 
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
@@ -149,6 +194,7 @@ class Gazetteer:
 
     registry: Registry
     pattern: re.Pattern | None
+    ids: dict = field(default_factory=dict)  # each name as written -> registry id
 
     @classmethod
     def build(cls, registry: Registry) -> "Gazetteer":
@@ -160,7 +206,7 @@ class Gazetteer:
         if not names:
             return cls(registry, None)
         alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        return cls(registry, re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"))
+        return cls(registry, re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), names)
 
     def find(self, text: str) -> list[tuple[int, str]]:
         """(position, registry id) of each name found, in order."""
@@ -168,7 +214,7 @@ class Gazetteer:
             return []
         out = []
         for m in self.pattern.finditer(text):
-            ident = self.registry.resolve(m.group(0))
+            ident = self.ids.get(m.group(0)) or self.registry.resolve(m.group(0))
             if ident:
                 out.append((m.start(), ident))
         return out
@@ -252,7 +298,8 @@ class Context:
 
 def detect(blocks, ctx: Context, tag) -> list[Mention]:
     """Event mentions of one story. ``blocks`` have .text and .kind; ``tag`` is the
-    temporal tagger: tag(text, anchor) -> timexes."""
+    temporal tagger: tag(text, anchor) -> timexes. Dates, triggers and names are
+    found once per block, then read sentence by sentence."""
     mentions: list[Mention] = []
     previous: list[str] = []      # the people of the last sentence that named any
     pending: Mention | None = None  # an undated sentence a later "the call" may date
@@ -261,10 +308,34 @@ def detect(blocks, ctx: Context, tag) -> list[Mention]:
         if block.kind in ("headline", "aside"):
             continue
         caption = block.kind == "caption"
-        for sentence in sentences(block.text):
+        text = block.text
+        spans = sentence_spans(text)
+        triggers = _triggers(text, ctx.kb, _quoted_spans(text))
+        if not triggers:  # no happening named: only the people named last matter, for later sentences
+            people = [(pos, i) for pos, i in ctx.actors.find(text) if _is_person(ctx.actors.registry, i)]
+            if people:
+                start = max(a for a, _ in spans if a <= people[-1][0])
+                previous = [i for pos, i in people if pos >= start]
+            order += len(spans)
+            pending = None
+            continue
+        try:
+            timexes = tag(text, ctx.anchor)
+        except Exception:  # the tagger promises not to raise; a block is not worth a crash
+            timexes = []
+        actor_hits = ctx.actors.find(text)
+        place_hits = ctx.places.find(text)
+        for a, b in spans:
             order += 1
-            found = _mention(sentence, caption, ctx, tag, previous, order)
-            people_here = [i for _, i in ctx.actors.find(sentence) if _is_person(ctx.actors.registry, i)]
+            sentence = text[a:b]
+            here = Found(
+                triggers=[(s - a, e - a, k) for s, e, k in triggers if a <= s < b],
+                timexes=[replace(t, start=t.start - a, end=t.end - a) for t in timexes if a <= t.start and t.end <= b],
+                actors=[(pos - a, i) for pos, i in actor_hits if a <= pos < b],
+                places=[(pos - a, i) for pos, i in place_hits if a <= pos < b],
+            )
+            found = _mention(sentence, caption, ctx, here, previous, order) if here.triggers else None
+            people_here = [i for _, i in here.actors if _is_person(ctx.actors.registry, i)]
             if found and found.certainty != "undated" and pending and not caption \
                     and pending.order == order - 1 and ctx.kb.anaphora.search(sentence) \
                     and ctx.kb.anaphora.search(sentence).group(0).split()[-1] in pending.quote.lower():
@@ -278,6 +349,16 @@ def detect(blocks, ctx: Context, tag) -> list[Mention]:
                 mentions.append(found)
     _consistent_weekdays(mentions)
     return mentions
+
+
+@dataclass
+class Found:
+    """What the block-wide searches found inside one sentence (offsets in the sentence)."""
+
+    triggers: list
+    timexes: list
+    actors: list
+    places: list
 
 
 def _continue(before: Mention, dated: Mention, ctx: Context) -> Mention:
@@ -311,6 +392,12 @@ def _consistent_weekdays(mentions: list[Mention]) -> None:
             m.resolved += "; the day the article names by this weekday elsewhere"
 
 
+def _name(registry: Registry, ident: str) -> str:
+    """The name of a registry id; a proposed person's id is its name already."""
+    entry = registry.entries.get(ident)
+    return entry.get("name", ident) if entry else ident
+
+
 def _is_person(registry: Registry, ident: str) -> bool:
     entry = registry.entries.get(ident)
     return entry is None or entry.get("kind", "person") == "person"
@@ -320,30 +407,24 @@ _FINER = {"day": 1.5, "week": 0.5, "month": 0.0, "year": -1.0}  # a finer date i
 _CLAUSE_BREAK = re.compile(r"[,;:—–]|\b(?:and|but|that|where|which|who|while|after|before)\b")
 
 
-def _triggers(sentence: str, kb: Knowledge, quoted) -> list[tuple[int, int, Kind]]:
+def _triggers(text: str, kb: Knowledge, quoted) -> list[tuple[int, int, Kind]]:
+    low = text.lower()
+    if len(low) != len(text):  # a few characters change length when lowered ("İ"): keep offsets right
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     found = []
-    for kind in kb.kinds.values():
-        for m in kind.pattern.finditer(sentence):
-            if _inside(m.start(), quoted):
-                continue
-            if kb.irrealis.search(sentence[max(0, m.start() - 40):m.start()]):
-                continue
-            found.append((m.start(), m.end(), kind))
-    return found
+    for m in list(kb.triggers.finditer(low)) + list(kb.cased.finditer(text)):
+        if _inside(m.start(), quoted) or kb.irrealis.search(text[max(0, m.start() - 40):m.start()]):
+            continue
+        found.append((m.start(), m.end(), kb.kinds[m.lastgroup]))
+    return sorted(found, key=lambda t: (t[0], t[1]))
 
 
-def _mention(sentence: str, caption: bool, ctx: Context, tag, previous_people, order) -> Mention | None:
+def _mention(sentence: str, caption: bool, ctx: Context, here: Found, previous_people, order) -> Mention | None:
     kb = ctx.kb
     quoted = _quoted_spans(sentence)
-    triggers = _triggers(sentence, kb, quoted)
-    if not triggers:
-        return None
-    try:
-        timexes = tag(sentence, ctx.anchor)
-    except Exception:  # the tagger promises not to raise; a sentence is not worth a crash
-        timexes = []
+    triggers = here.triggers
     dated = []
-    for t in timexes:
+    for t in here.timexes:
         if t.type not in ("DATE", "TIME") or _inside(t.start, quoted):
             continue
         span = iso_span(t.value, t.end_value)
@@ -355,14 +436,14 @@ def _mention(sentence: str, caption: bool, ctx: Context, tag, previous_people, o
 
     registry = ctx.actors.registry
     proposals = _proposed_people(sentence, kb, ctx.actors)
-    hits = sorted(ctx.actors.find(sentence) + proposals)
-    actors = _ordered([registry.name(i) for _, i in hits])
-    people = _ordered([registry.name(i) for _, i in hits if _is_person(registry, i)])
+    hits = sorted(here.actors + proposals)
+    actors = _ordered([_name(registry, i) for _, i in hits])
+    people = _ordered([_name(registry, i) for _, i in hits if _is_person(registry, i)])
     if not people and previous_people and (not actors or kb.people_anaphora.search(sentence)):
         # "The last conversation ...", "both leaders": the people just named
-        people = _ordered([registry.name(i) for i in previous_people])
+        people = _ordered([_name(registry, i) for i in previous_people])
         actors = _ordered(people + actors)
-    places = _ordered([ctx.places.registry.name(i) for _, i in ctx.places.find(sentence)])
+    places = _ordered([_name(ctx.places.registry, i) for _, i in here.places])
     new_people = {_slug(n): {"name": n, "kind": "person"} for _, n in proposals}
 
     action = kb.caption_actions.search(sentence) if caption else None
