@@ -99,7 +99,8 @@ class _Scan:
 
 WINDOW = 40  # how far before a content word an expression may start ("over the past five years")
 BACK = 4     # and in words ("the end of last year")
-_NUMBER_NEXT = re.compile(r"(\d+)(?=[^\S\n]*([a-z]+|\d+|[^\s\d]))?")  # a number and the token after it
+# A number (3.5 and 1,000 are one) and the token after it.
+_NUMBER_NEXT = re.compile(r"(\d+(?:[.,]\d+)*)(?=[^\S\n]*([a-z]+|\d+|[^\s\d]))?")
 # Up to four words before a position, read in the reversed text (so that one match finds them).
 _BACK_WORDS = re.compile(r"[^a-z0-9\n]*([a-z]+)?(?:[^a-z0-9\n]+([a-z]+))?(?:[^a-z0-9\n]+([a-z]+))?(?:[^a-z0-9\n]+([a-z]+))?")
 # The first two tokens at a position: words, numbers (3.5 and 1,000 are one) or single marks.
@@ -130,8 +131,8 @@ def _starts(k: Knowledge, text: str, low: str) -> list[int]:
     for m in _NUMBER_NEXT.finditer(low):
         i = m.start()
         before = low[i - 1] if i else " "
-        if before in "$£€" or (before in ".," and i > 1 and low[i - 2].isdigit()):
-            continue  # money, or inside 7,465.95
+        if before in "$£€":
+            continue  # money
         nxt = m.group(2) or ANY
         if nxt[0].isdigit():
             nxt = DIGIT

@@ -261,3 +261,31 @@ def test_broken_knowledge_is_reported_with_every_problem():
     bad["rules"][0]["examples"] = data["rules"][0]["examples"]
     with pytest.raises(TimexDataError, match="no_such_resolver"):
         build(bad, set(RESOLVERS))
+
+
+def _every_rule_everywhere(text, anchor):
+    """The tagger without its shortcuts: every rule tried at every position."""
+    import dataclasses
+
+    import builder.timex as timex
+
+    slow = dataclasses.replace(K, dispatch2={}, always=tuple(range(len(K.rules))))
+    original = timex._starts
+    timex._starts = lambda k, text, low: list(range(len(text)))
+    try:
+        return timex._tag(slow, text, anchor)
+    finally:
+        timex._starts = original
+
+
+def test_the_shortcuts_find_what_trying_every_rule_everywhere_finds_on_the_examples():
+    for rule in K.rules:
+        for ex in rule.examples:
+            anchor = _anchor(ex["anchor"])
+            assert _tag(K, str(ex["text"]), anchor) == _every_rule_everywhere(str(ex["text"]), anchor), ex["text"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=_NEWSY, anchor=st.one_of(st.none(), st.dates(min_value=dt.date(1900, 1, 1))))
+def test_the_shortcuts_find_what_trying_every_rule_everywhere_finds(text, anchor):
+    assert _tag(K, text, anchor) == _every_rule_everywhere(text, anchor)
