@@ -590,7 +590,8 @@ def _clause(sentence: str, start: int, limit: int = 11, skip: tuple[int, int] | 
     rest = sentence[start:]
     if skip and start <= skip[0]:
         a, b = skip[0] - start, skip[1] - start
-        rest = rest[:a] + re.sub(r"^[’']s\b", "", rest[b:])
+        head = re.sub(r"\b(?:on|in|at|since|by|from|until|during|last|this|next|late|early)\s+$", "", rest[:a], flags=re.I)
+        rest = head + re.sub(r"^[’']s\b", "", rest[b:])
     rest = _LEAD.sub("", rest.lstrip(" ,"))
     rest = _CUT.split(rest.lstrip("“\"‘ "), maxsplit=1)[0]
     words = rest.split()[:limit]
@@ -614,14 +615,22 @@ def _subject(sentence: str, trig_start: int, trig_end: int, mention: Mention, ct
             return after.group(0), True
     before = [(pos, i) for pos, i in ctx.actors.find(sentence) if pos < trig_start]
     head = sentence[:trig_start]
-    names = [m for m in _CAPS.finditer(head) if m.group(0).split()[0] not in ctx.kb.not_names
+    names = [m for m in _CAPS.finditer(head) if _plain_name(m.group(0), ctx.kb)
              and not re.search(r"\b(?:in|at|from|of|to|near|on)\s+$", head[:m.start()])]
     if before and (not names or names[-1].start() <= before[-1][0] + 1 or not _near_start(head, names[-1])):
         return short_name(ctx.actors.registry.name(before[-1][1]), ctx.actors.registry), False
     if names and _near_start(head, names[-1]):
-        return names[-1].group(0), False
+        return _plain_name(names[-1].group(0), ctx.kb), False
     people = mention.people or mention.actors
     return (short_name(people[0], ctx.actors.registry) if people else ""), False
+
+
+def _plain_name(name: str, kb: Knowledge) -> str:
+    """"The Senate" -> "Senate"; "" when what is left is no name ("The", "Monday")."""
+    words = name.split()
+    while words and words[0] in ("The", "A", "An"):
+        words = words[1:]
+    return " ".join(words) if words and words[0] not in kb.not_names else ""
 
 
 def _near_start(head: str, name: re.Match) -> bool:
@@ -654,11 +663,16 @@ def make_title(mention: Mention, kind: Kind, sentence: str, trig_start: int, tri
     obj = ""
     if kind.object_nouns:
         nouns = "|".join(kind.object_nouns)
-        found = list(re.finditer(r"((?:[\w.’'-]+\s){0,3}(?:" + nouns + r"))\b", sentence, re.I))
+        phrase = re.compile(r"((?:[\w.’'-]+\s){0,3}(?:" + nouns + r"))\b", re.I)
+        after = phrase.search(sentence, trig_end)  # what was signed comes after "signed", else anywhere
+        found = [after] if after and after.start() - trig_end < 40 else list(phrase.finditer(sentence))
         if found:
             nearest = min(found, key=lambda m: abs(m.start() - trig_start))
+            if trig_start < nearest.end() <= trig_end:  # the trigger names it: "passed the bill"
+                nearest = re.match(r"\S+\s+(.*)", trigger) or nearest
             words = [w for w in nearest.group(1).split() if w.lower() not in
-                     {"a", "an", "the", "signed", "new", "no", "this", "that", "week", "has", "have", "was", "been"}]
+                     {"a", "an", "the", "signed", "new", "no", "this", "that", "week", "has", "have", "was", "been"}
+                     and w.lower() != trigger.lower()]
             obj = " ".join(words[-4:])
     if kind.name == "attack":
         head = trigger if trigger.split()[0].lower() in ("incursion", "invasion", "offensive", "attack", "strike") else ""
@@ -685,6 +699,9 @@ def make_title(mention: Mention, kind: Kind, sentence: str, trig_start: int, tri
         else:
             title = f"{subject} {verb} {obj or clause}".strip()
     else:
+        if not who:  # nobody from the registry: whoever the sentence puts before the verb ("The Senate")
+            subject, _ = _subject(sentence, trig_start, trig_end, mention, ctx)
+            who = [subject] if subject else []
         template = kind.title if len(who) >= 2 else kind.title_one if who else kind.title_none
         title = template.format(actors=_join(who[:4]), first=who[0] if who else "", rest=_join(who[1:3]),
                                 place=place, where=where, object=obj or kind.name, verb=verb)
