@@ -94,6 +94,9 @@ def rules() -> dict:
     # One pass decides a line's role; earlier sections win. A rule holds for
     # lines of at most its max_words words (default 8).
     out["line_roles"] = re.compile("|".join(named))
+    # Lines of more than 8 words are tried only against the rules that allow them.
+    long_named = [part for part, (_, words) in zip(named, roles.values()) if words > 8]
+    out["long_line_roles"] = re.compile("|".join(long_named) or "(?!)")
     out["roles"] = roles
     out["max_words"] = max(w for _, w in roles.values())
     cues = []
@@ -438,6 +441,7 @@ def _md_units(text: str, first_line: int) -> list[_Unit]:
 # --- the shared classifier ----------------------------------------------
 
 COHERENCE_CHARS = 3000   # a paragraph's first characters say what it is about
+VOCAB_CHARS = 6000       # how much of the story its vocabulary is drawn from
 
 
 def _stems(text: str, common: frozenset) -> set[str]:
@@ -487,15 +491,19 @@ class _Vocab:
         self.words: set[str] = set()
         self.names: set[str] = set()
         self.pending: list[str] = []
+        self.size = 0
 
     def add(self, text: str) -> None:
         self.pending.append(text)
 
     def _absorb(self) -> None:
         for t in self.pending:
+            if self.size >= VOCAB_CHARS:     # the story's first few thousand characters say what it is about
+                break
             stems, names = _stems_and_names(t, self.common)
             self.words |= stems
             self.names |= names
+            self.size += min(len(t), COHERENCE_CHARS)
         self.pending.clear()
 
     def coherent(self, text: str, need: int = 3, share: float = 0.25) -> bool:
@@ -549,13 +557,13 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
     panel_re, end_re, ticker_re = R["panel_markers"], R["end_markers"], R["ticker_markers"]
     inline_re, aside_re = R["inline"], R["aside_markers"]
 
-    line_roles, roles, max_words = R["line_roles"], R["roles"], R["max_words"]
+    line_roles, long_roles, roles, max_words = R["line_roles"], R["long_line_roles"], R["roles"], R["max_words"]
 
     def marker(u: _Unit) -> str:
         if u.words > max_words or u.heading and u.heading <= 2 and u.words > 4:
             return ""
         t = u.norm
-        m = line_roles.fullmatch(t) if t else None
+        m = (line_roles if u.words <= 8 else long_roles).fullmatch(t) if t else None
         if not m:
             return ""
         role, limit = roles[m.lastgroup]
