@@ -9,15 +9,13 @@ folder or host.
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model
-from .render import (Mentions, format_date, format_span, json_ld, month_name, ordinal, plain_text,
-                     relative_url, render, render_summary, slug)
-from .threads import Thread, find_threads
+from .render import Mentions, format_span, json_ld, month_name, plain_text, relative_url, render, render_summary, slug
+from .threads import find_threads
 from .timeline import Timeline
 
 LATEST = 10  # events on the home page
@@ -436,8 +434,7 @@ class Builder:
         schema = model.schema()
         fields = [(name, schema["properties"][name].get("description", ""), name in schema.get("required", []))
                   for name in model.FIELD_ORDER if name in schema["properties"]]
-        problems = [p for p in self.site.problems]
-        page = self.page("edit.html", "edit/", "How to edit", fields=fields, problems=problems,
+        page = self.page("edit.html", "edit/", "How to edit", fields=fields, problems=self.site.problems,
                          example=self.order[-1] if self.order else None,
                          example_path=self.display_path(self.timeline.paths[self.order[-1].id]) if self.order else "")
         self.add(page)
@@ -447,5 +444,3 @@ def build_site(timeline: Timeline, **options) -> Site:
     """Every page of the site, and every problem found, from a loaded timeline."""
     return Builder(timeline, **options).build()
 
-
-__all__ = ["Page", "Problem", "Download", "Site", "build_site", "format_date", "ordinal", "Thread", "dt"]

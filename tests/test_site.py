@@ -233,3 +233,20 @@ def test_bad_data_still_builds_and_strict_fails_naming_the_files(tmp_path):
     assert re.search(r"WARNING .*timeline/2025/2025-05-23-broken-yaml.yaml:\d+: YAML syntax", strict.stderr)
     assert "timeline/2025/2025-05-22-dangling-related-id.yaml" in strict.stderr
     assert "Mystery Envoy" not in "\n".join(l for l in strict.stderr.splitlines() if "WARNING" in l)
+
+
+def test_mkdocs_serve_watches_the_timeline_and_the_articles(tmp_path):
+    from mkdocs.config import load_config
+
+    project = make_project(tmp_path)
+    (project / "sources").mkdir()
+    config = load_config(str(project / "mkdocs.yml"))
+    config = config.plugins.on_config(config)
+    watched = []
+
+    class Server:
+        def watch(self, path, *args, **kwargs):
+            watched.append(Path(path))
+
+    config.plugins["timeline"].on_serve(Server(), config=config, builder=None)
+    assert project / "timeline" in watched and project / "sources" in watched
