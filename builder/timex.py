@@ -102,7 +102,9 @@ BACK = 4     # and in words ("the end of last year")
 # A number (3.5 and 1,000 are one) and the token after it.
 _NUMBER_NEXT = re.compile(r"(\d+(?:[.,]\d+)*)(?=[^\S\n]*([a-z]+|\d+|[^\s\d]))?")
 # Up to four words before a position, read in the reversed text (so that one match finds them).
-_BACK_WORDS = re.compile(r"[^a-z0-9\n]*([a-z]+)?(?:[^a-z0-9\n]+([a-z]+))?(?:[^a-z0-9\n]+([a-z]+))?(?:[^a-z0-9\n]+([a-z]+))?")
+# (A word may end in digits: "Q3", read backwards "3q".)
+_BACK_WORDS = re.compile(r"[^a-z0-9\n]*(\d*[a-z]+)?(?:[^a-z0-9\n]+(\d*[a-z]+))?(?:[^a-z0-9\n]+(\d*[a-z]+))?"
+                         r"(?:[^a-z0-9\n]+(\d*[a-z]+))?")
 # The first two tokens at a position: words, numbers (3.5 and 1,000 are one) or single marks.
 _TWO_TOKENS = re.compile(r"(?:(\d+(?:[.,]\d+)*)|([a-z]+|\S))[^\S\n]*([a-z]+|\d+|[^\s])?")
 _NOT_LETTER = str.maketrans({c: " " for c in "0123456789.,;:!?()[]{}\"'’`-–—/\\$%&*+=<>@#|~^_“”‘"})
@@ -157,7 +159,7 @@ def _starts(k: Knowledge, text: str, low: str) -> list[int]:
             start = n - m.end(g)
             if start < limit:
                 break
-            if word in first:
+            if word.lstrip("0123456789") in first:
                 starts.add(start)
     return sorted(starts)
 

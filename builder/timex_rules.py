@@ -21,8 +21,9 @@ from .timex_index import ANY, DIGIT, first_two_tokens, literal_words, vocab_word
 DATA_PATH = Path(__file__).parent / "data" / "timex.yaml"
 
 TYPES = ("DATE", "TIME", "DURATION", "SET")
-# Characters that may not touch a time expression on its left or right.
-LEFT_GUARD = r"(?<![\w$£€#@/])"
+# Characters that may not touch a time expression on its left (nor the inside of a number:
+# "2.5 May" holds no "5 May") or right.
+LEFT_GUARD = r"(?<![\w$£€#@/])(?<!\d[.,:])"
 RIGHT_GUARD = r"(?![\w@])"
 
 

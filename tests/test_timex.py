@@ -209,7 +209,8 @@ _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=3
 _NEWSY = st.lists(st.sampled_from(
     ["May", "8", "-", "10", ",", "2025", "Monday", "last", "week", "the", "past", "five", "years", "mid-",
      "March", "early", "'", "82", "s", "12:00", "UTC", "ago", "a", "day", "later", "$", "%", "İ", "\n", " ",
-     "every", "quarter", "third", "of", "this", "year", "now", "recently", "7/8/07", "9", "pm", "fall"]),
+     "every", "quarter", "third", "of", "this", "year", "now", "recently", "7/8/07", "9", "pm", "fall",
+     "2.5", "1,000", "Q3", "at the moment", "Sundays", "a.m.", "noon", "today", "a few", "ago", "half"]),
     max_size=40).map(" ".join)
 
 
