@@ -84,13 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
     p = add("check", cmd_check, "validate the timeline's YAML files")
-    p.add_argument("--timeline", default="timeline")
+    p.add_argument("--timeline", default="timeline", help="the timeline folder to check")
     p.add_argument("--sources", default="sources", help="where cited articles must exist")
     p.add_argument("--strict", action="store_true", help="treat warnings (unknown actors, ...) as errors")
 
     p = add("export", cmd_export, "export the timeline")
-    p.add_argument("--timeline", default="timeline")
-    p.add_argument("--sources", default="sources")
+    p.add_argument("--timeline", default="timeline", help="the timeline folder to export")
+    p.add_argument("--sources", default="sources", help="the articles' folder")
     p.add_argument("--format", "-f", default="json", choices=["json", "timelinejs", "ics", "atom", "csv"])
     p.add_argument("--output", "-o", help="file to write (default: standard output)")
 

@@ -49,6 +49,7 @@ class Mention:
     order: int = 0
     proposals: dict = field(default_factory=dict)  # actor id -> entry the registry lacks
     agent: str = ""             # who spoke, for statements and reports
+    anchor: str = ""            # the date relative expressions were resolved against
     actor_keys: frozenset | None = field(default=None, repr=False, compare=False)  # cache for merging
 
     @property
@@ -504,7 +505,7 @@ def _mention(sentence: str, caption: bool, ctx: Context, here: Found, previous_p
         source=ctx.source, quote=sentence, kind=kind.name, date=start_date, end=end_date, precision=precision,
         certainty=certainty, actors=actors, people=people, places=places, date_text=timex.text, resolved=how,
         caption=caption, planned=planned, confidence=round(confidence, 2), terms=content_terms(sentence),
-        order=order, proposals=new_people,
+        order=order, proposals=new_people, anchor=ctx.anchor.isoformat() if ctx.anchor else "",
     )
     mention.title = make_title(mention, kind, sentence, trig_start, trig_end, ctx, skip=(timex.start, timex.end))
     return mention

@@ -9,6 +9,7 @@ streamed: only their mentions stay in memory, never their texts.
 """
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 import sys
@@ -44,6 +45,7 @@ class Summary:
     mentions: int = 0
     store: StoreResult = field(default_factory=StoreResult)
     proposed_actors: list[str] = field(default_factory=list)
+    inferred: dict[str, str] = field(default_factory=dict)  # article id -> path, for those with a guessed date
 
     def describe(self) -> str:
         s = self.store
@@ -74,8 +76,9 @@ def _init_worker(timeline_dir: str) -> None:
                    kb=events.knowledge(), problems=[str(p) for p in problems])
 
 
-def process_article(path: str) -> ArticleResult:
-    """Read one article and find its event mentions; never raises."""
+def process_article(path: str, anchor: anchors.Anchor | None = None) -> ArticleResult:
+    """Read one article and find its event mentions; never raises. ``anchor``
+    overrides the article's own publication date (see ``reanchor``)."""
     result = ArticleResult(id=Path(path).stem, path=path)
     try:
         article = sources.read_article(Path(path))
@@ -91,7 +94,7 @@ def process_article(path: str) -> ArticleResult:
     try:
         found = story.find_story(article)
         published = article.meta.get("published")
-        anchor = (anchors.from_published(published.value, published.how) if published else None) \
+        anchor = anchor or (anchors.from_published(published.value, published.how) if published else None) \
             or anchors.infer(found.blocks, timex.tag)
         result.anchor, result.anchor_how = (anchor.date.isoformat() if anchor.date else ""), anchor.how
         if anchor.how == "inferred":
@@ -131,6 +134,7 @@ def mentions_of(source_dir: Path, timeline_dir: Path, jobs: int = 0, progress: b
     summary = Summary()
     mentions: list = []
     metadata: dict[str, dict] = {}
+    summary.inferred = {}
     results = iter_results(paths, timeline_dir, jobs)
     if progress and len(paths) > 20:
         from tqdm import tqdm
@@ -144,6 +148,8 @@ def mentions_of(source_dir: Path, timeline_dir: Path, jobs: int = 0, progress: b
         summary.warnings.extend(result.warnings)
         mentions.extend(result.mentions)
         metadata[result.id] = _source_entry(result, source_dir)
+        if result.anchor_how == "inferred":
+            summary.inferred[result.id] = result.path
     summary.mentions = len(mentions)
     return summary, mentions, metadata
 
@@ -161,24 +167,66 @@ def _source_entry(result: ArticleResult, source_dir: Path) -> dict:
     return entry
 
 
+def reanchor(clusters, inferred: dict[str, str]) -> dict[str, anchors.Anchor]:
+    """Better anchors for articles whose publication date was guessed: where such
+    an article dates an event relative to its guess ("last Friday") and another
+    article gives that event's date in full, the difference is the guess's error.
+    Only a correction every such event agrees on, within two months, is taken."""
+    shifts: dict[str, set[int]] = {}
+    for cluster in clusters:
+        best = cluster.best
+        if best.certainty not in ("explicit", "anchored") or best.precision != "day":
+            continue
+        for m in cluster.mentions:
+            if m.source in inferred and m.source != best.source and m.certainty == "inferred" \
+                    and m.precision == "day" and m.date:
+                shift = (dt.date.fromisoformat(best.date) - dt.date.fromisoformat(m.date)).days
+                shifts.setdefault(m.source, set()).add(shift)
+    out = {}
+    for source, found in shifts.items():
+        if len(found) == 1 and 0 < abs(next(iter(found))) <= 62:
+            days = next(iter(found))
+            out[source] = days
+    return {source: _shifted(source, days, clusters) for source, days in out.items()}
+
+
+def _shifted(source: str, days: int, clusters) -> anchors.Anchor:
+    guess = next(m.anchor for c in clusters for m in c.mentions if m.source == source and m.anchor)
+    return anchors.Anchor(dt.date.fromisoformat(guess) + dt.timedelta(days=days), "inferred",
+                          f"publication date re-inferred: another article dates an event it names {days:+d} days "
+                          f"from the first guess ({guess})")
+
+
 def extract(source_dir: Path, timeline_dir: Path, jobs: int = 0, progress: bool = False) -> Summary:
     """Extract every article of ``source_dir`` into the timeline at ``timeline_dir``."""
     timeline_dir = Path(timeline_dir)
     timeline_dir.mkdir(parents=True, exist_ok=True)
     summary, mentions, metadata = mentions_of(source_dir, timeline_dir, jobs, progress)
     clusters = merge.merge(mentions)
+    moved = reanchor(clusters, summary.inferred)
+    if moved:  # articles whose guessed date another article corrected: read them again, merge again
+        if not _WORKER:
+            _init_worker(str(timeline_dir))
+        for source, anchor in sorted(moved.items()):
+            result = process_article(summary.inferred[source], anchor)
+            if not result.skipped:
+                mentions = [m for m in mentions if m.source != source] + result.mentions
+                metadata[source] = _source_entry(result, Path(source_dir))
+                summary.warnings.append(f"{summary.inferred[source]}: {anchor.reason}")
+        summary.mentions = len(mentions)
+        clusters = merge.merge(mentions)
     candidates = [merge.to_candidate(c) for c in clusters]
-    store = Store(timeline_dir)
     # Similarity may tie a candidate to an event of an earlier run (or an editor's
     # own), never to one this run creates: the merge already kept those apart.
     earlier = {p.stem for p in event_files(timeline_dir)} | set(load_state(timeline_dir)["events"])
-    summary.store = store.apply(candidates, matcher=lambda cand, event: event.get("id") in earlier
-                                and merge.matcher(cand, event))
     proposals: dict[str, dict] = {}
     for m in mentions:
         proposals.update(m.proposals)
     used = {a for c in candidates for a in c.actors}
     proposals = {k: v for k, v in proposals.items() if v["name"] in used}
-    summary.proposed_actors = write_registry_proposals(timeline_dir, "actors", proposals)
-    write_sources_registry(timeline_dir, metadata)
+    with Store(timeline_dir).locked() as store:  # events, proposals and sources: one run, one lock
+        summary.store = store.apply(candidates, matcher=lambda cand, event: event.get("id") in earlier
+                                    and merge.matcher(cand, event))
+        summary.proposed_actors = write_registry_proposals(timeline_dir, "actors", proposals)
+        write_sources_registry(timeline_dir, metadata)
     return summary

@@ -117,3 +117,28 @@ def test_the_cli_prints_a_summary_of_what_happened(tmp_path, capsys):
 def test_a_missing_sources_folder_is_a_clear_error(tmp_path, capsys):
     assert main(["extract", "--sources", str(tmp_path / "nope"), "--timeline", str(tmp_path / "t")]) == 1
     assert "nope" in capsys.readouterr().err
+
+
+def test_an_undated_article_learns_its_date_from_another_that_dates_the_same_event(tmp_path):
+    timeline = fresh_timeline(tmp_path)
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "dated.txt").write_text(
+        "Ministers meet in Geneva\n\nPublished: March 5, 2025\n\n"
+        "Foreign Minister Dora Delta met Prime Minister Eric Epsilon in Geneva on March 3, 2025, "
+        "officials said.\n", encoding="utf-8")
+    (sources / "undated.txt").write_text(
+        "What the Geneva meeting means\n\n"
+        "Daily newspapers on sale in Geneva, February 20, 2025.\n\n"
+        "Foreign Minister Dora Delta met Prime Minister Eric Epsilon in Geneva last Monday, "
+        "and both sides described the talks as frank.\n", encoding="utf-8")
+    summary = extract(sources, timeline, jobs=1)
+    events = json.loads(export(timeline, "json"))["events"]
+    meeting = [e for e in events if e["kind"] == "meeting"]
+    assert len(meeting) == 1 and meeting[0]["start"] == "2025-03-03"
+    assert {s["source"] for s in meeting[0]["sources"]} == {"dated", "undated"}
+    import yaml
+    registry = yaml.safe_load((timeline / "sources.yaml").read_text(encoding="utf-8"))
+    assert registry["undated"]["published"] == "2025-03-04"
+    assert registry["undated"]["found"]["published"] == "inferred"
+    assert any("re-inferred" in w for w in summary.warnings)
