@@ -100,6 +100,27 @@ document.addEventListener('timeline-ready', (e) => {
 """
 
 
+# Scrolling: jump along the whole axis in 200 steps; each step is what a scroll event costs
+# (the widget drops the items that left the view and draws those that came in, then layout).
+SCROLL = """
+(() => {
+  const el = document.querySelector('timeline-embed'), sc = el.shadowRoot.querySelector('.scroller');
+  const span = sc.scrollWidth - sc.clientWidth, times = [];
+  let most = 0;
+  for (let k = 0; k <= 200; k++) {
+    const t = performance.now();
+    sc.scrollLeft = span * k / 200;
+    el._paint();
+    sc.getBoundingClientRect(); el.shadowRoot.querySelector('li.card').offsetWidth;  // force layout
+    times.push(performance.now() - t);
+    most = Math.max(most, el.shadowRoot.querySelectorAll('li.card').length);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[100], worst: times[200], most };
+})()
+"""
+
+
 def sizes() -> dict:
     out = {}
     for name in ("timeline.js", "timeline.css"):
@@ -152,6 +173,7 @@ def main(argv=None) -> int:
                     page.goto(f"{base}/bench-{n}.html")
                     page.wait_for_function("() => window.__bench", timeout=60_000)
                     runs.append(page.evaluate("window.__bench"))
+                    runs[-1]["scroll"] = page.evaluate(SCROLL)
                     context.close()
                 runs = runs[1:]
                 med = {k: statistics.median(r[k] for r in runs) for k in ("render", "load", "total", "own", "parse", "merge", "frame")}
@@ -163,7 +185,10 @@ def main(argv=None) -> int:
                       f"filter+layout+DOM {med['own']:.0f} ms, style+paint to the next frame {med['frame']:.0f} ms; "
                       f"{runs[-1]['rendered']} items in the DOM\n"
                       f"        download before it {med['load']:.0f} ms, so {med['total']:.0f} ms from connection to first frame; "
-                      f"all runs: {', '.join('%.0f' % r['render'] for r in runs)} ms")
+                      f"all runs: {', '.join('%.0f' % r['render'] for r in runs)} ms\n"
+                      f"        scrolling the whole axis in 200 jumps: median {statistics.median(r['scroll']['median'] for r in runs):.1f} ms "
+                      f"a step, worst {max(r['scroll']['worst'] for r in runs):.1f} ms, at most "
+                      f"{max(r['scroll']['most'] for r in runs)} items in the DOM")
             browser.close()
         server.shutdown()
     finally:

@@ -707,6 +707,16 @@ export class TimelineEmbed extends HTMLElement {
     return b;
   }
 
+  /** The event's date as shown, kept per language: scrolling back draws it again. */
+  _when(e) {
+    const lang = this._lang();
+    if (e.whenLang !== lang) {
+      e.when = formatDate(e.start, e.end, lang) + (e.planned ? ' · planned' : '');
+      e.whenLang = lang;
+    }
+    return e.when;
+  }
+
   _lang() {
     return this.getAttribute('lang') || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || undefined;
   }
@@ -721,7 +731,7 @@ export class TimelineEmbed extends HTMLElement {
     li.dataset.i = i;
     li.dataset.id = e.id;
     if (e.planned) li.classList.add('planned');
-    const time = el('time', 'date', formatDate(e.start, e.end, this._lang()) + (e.planned ? ' · planned' : ''));
+    const time = el('time', 'date', this._when(e));
     time.dateTime = e.start.key;
     li.append(time, this._title(e, i === this._cur ? 0 : -1));
     const meta = [e.kinds.join(', '), e.actors.slice(0, 3).join(', ') + (e.actors.length > 3 ? '…' : '')].filter(Boolean).join(' · ');
@@ -817,7 +827,7 @@ export class TimelineEmbed extends HTMLElement {
     if (!e) return d.replaceChildren();
     const h = el('h3', 'd-title');
     h.append(this._title(e));
-    const parts = [el('p', 'd-date', formatDate(e.start, e.end, this._lang()) + (e.planned ? ' · planned' : '')), h];
+    const parts = [el('p', 'd-date', this._when(e)), h];
     if (e.summary) parts.push(el('p', 'd-sum', plain(e.summary)));
     const facts = el('p', 'd-facts');
     for (const [label, values] of [['Kind', e.kinds], ['Actors', e.actors], ['Places', e.places], ['Tags', e.tags]]) {
