@@ -110,3 +110,25 @@ def safe_date(y: int, m: int, d: int) -> dt.date | None:
         return dt.date(y, m, d)
     except ValueError:
         return None
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def holiday_date(rule: str, year: int) -> dt.date | None:
+    """The day a holiday rule names in ``year``: "12-25", "easter-2" (Good Friday),
+    "11/4thu" (the fourth Thursday of November), "05/lastmon"."""
+    if rule.startswith("easter"):
+        from dateutil.easter import easter  # dateparser's own dependency
+
+        return easter(year) + dt.timedelta(days=int(rule[6:]))
+    if "/" in rule:
+        month, nth = int(rule[:2]), rule[3:-3]
+        wd = _WEEKDAYS.index(rule[-3:])
+        if nth == "last":
+            last = dt.date(year, month, calendar.monthrange(year, month)[1])
+            return last - dt.timedelta(days=(last.weekday() - wd) % 7)
+        first = dt.date(year, month, 1)
+        day = first + dt.timedelta(days=(wd - first.weekday()) % 7 + 7 * (int(nth) - 1))
+        return day if day.month == month else None
+    return safe_date(year, int(rule[:2]), int(rule[3:5]))

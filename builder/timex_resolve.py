@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
-from .timex_calendar import (UNKNOWN, closest, duration_value, fmt, safe_date, shift,
+from .timex_calendar import (UNKNOWN, closest, duration_value, fmt, holiday_date, safe_date, shift,
                              weekday_date)
 
 
@@ -42,6 +42,7 @@ class Ctx:
 
 
 _INT = re.compile(r"\d+")
+_OF_NOT_YEAR = re.compile(r"\s+of\s+(?!\d)", re.IGNORECASE)
 _OF_SHIFTED_YEAR = re.compile(r"\s+(?:of\s+)?(?:this|last|next)\s+year", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _DASH_SPACE = re.compile(r"[-\s]+")
@@ -470,6 +471,8 @@ def r_season(g, c: Ctx) -> Value | None:
     code = k.vocab["seasons"][word]
     mod = mod_of(k, g.get("mod"))
     span = norm(c.text[c.start:c.end])
+    if word in k.vocab["season_needs_cue"] and not g.get("year") and _OF_NOT_YEAR.match(c.text, c.end):
+        return None  # "the fall of the Berlin Wall"
     if word in k.vocab["season_needs_cue"] and not (g.get("year") or g.get("shift") or mod or span.startswith("the")):
         if not _SEASON_CUE.search(c.text[max(0, c.start - 12):c.start]):
             return None
@@ -484,12 +487,15 @@ def r_season(g, c: Ctx) -> Value | None:
 
 
 def r_holiday(g, c: Ctx) -> Value | None:
-    m, d = c.k.holidays[norm(g["holiday"])]
+    rule = c.k.holidays[norm(g["holiday"])]
+    if rule[:4].isdigit():  # a day in history: "Black Monday"
+        return Value(rule)
     if g.get("year"):
-        return Value(f"{int(g['year']):04d}-{m:02d}-{d:02d}")
+        d = holiday_date(rule, int(g["year"]))
+        return Value(d.isoformat()) if d else None
     if c.anchor is None:
-        return Value(f"XXXX-{m:02d}-{d:02d}", relative=True)
-    cands = [x for x in (safe_date(c.anchor.year + o, m, d) for o in (-1, 0, 1)) if x]
+        return Value(f"XXXX-{rule[:2]}-{rule[3:5]}" if rule[2] == "-" else "XXXX-XX-XX", relative=True)
+    cands = [x for x in (holiday_date(rule, c.anchor.year + o) for o in (-1, 0, 1)) if x]
     best = closest(cands, c.anchor, c.tense())
     return Value(best.isoformat(), relative=True, future=best > c.anchor)
 

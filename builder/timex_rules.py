@@ -64,7 +64,7 @@ class Knowledge:
     duration_mods: dict = field(default_factory=dict)
     shifts: dict = field(default_factory=dict)
     fixed: dict = field(default_factory=dict)         # refs and frequencies: phrase -> value
-    holidays: dict = field(default_factory=dict)      # lower-case name -> (month, day)
+    holidays: dict = field(default_factory=dict)      # lower-case name -> its rule ("12-25", "easter-2", ...)
     year_blocked_after: re.Pattern | None = None
     year_blocked_before: re.Pattern | None = None
     month_cue: re.Pattern | None = None
@@ -186,8 +186,9 @@ def _validate(data) -> list[str]:
         if not isinstance(unit, dict) or not isinstance(unit.get("code"), str) or not unit.get("forms"):
             problems.append(f"vocab.units.{name}: needs a code and forms")
     for name, md in vocab["holidays"].items():
-        if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", str(md)):
-            problems.append(f"vocab.holidays.{name}: {md!r} is not MM-DD")
+        if not re.fullmatch(r"(\d{4}-)?(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])|easter[+-]\d+|"
+                            r"(0[1-9]|1[0-2])/([1-5]|last)(mon|tue|wed|thu|fri|sat|sun)", str(md)):
+            problems.append(f"vocab.holidays.{name}: {md!r} is not MM-DD, YYYY-MM-DD, easter+N or MM/Nddd")
     rules = data.get("rules")
     if not isinstance(rules, list) or not rules:
         return problems + ["rules: missing or empty"]
@@ -296,7 +297,7 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
     k.duration_mods = {norm(w): m for w, m in v["duration_mods"].items()}
     k.shifts = {norm(w): n for w, n in v["shifts"].items()}
     k.fixed = {norm(w): val for w, val in {**v["refs"], **v["frequencies"]}.items()}
-    k.holidays = {norm(n): tuple(int(x) for x in str(md).split("-")) for n, md in v["holidays"].items()}
+    k.holidays = {norm(n): str(md) for n, md in v["holidays"].items()}
     return k
 
 
