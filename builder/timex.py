@@ -57,7 +57,7 @@ class Timex:
     future: bool = False          # resolved as future relative to the anchor (tense / "next")
 
 
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘`(A-Z0-9])|\n")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘`(A-Z0-9])|;\s|\n")  # also clauses after ";"
 PENDING = Value("")  # an anaphoric expression, resolved once the dates before it are known
 _DAY_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
