@@ -620,7 +620,6 @@ export class TimelineEmbed extends HTMLElement {
       this._mode = mode;
       this._box.classList.toggle('v', mode === 'v');
       this._box.classList.toggle('h', mode === 'h');
-      this._list.setAttribute('aria-orientation', mode === 'v' ? 'vertical' : 'horizontal');
       if (this._shown) {
         this._layout();
         this._center(this._cur);

@@ -428,3 +428,17 @@ def test_iframe_form_says_where_to_go_when_its_scripts_cannot_load(visit, widget
     v.page.goto(url)
     frame = v.page.frame_locator("iframe")
     assert frame.get_by_role("link", name="open the timeline site").is_visible()
+
+
+AXE = FIXTURES.parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm install)")
+@pytest.mark.parametrize("attrs, width", [('theme="light"', 1200), ('theme="dark"', 1200), ('theme="light"', 400)])
+def test_no_serious_accessibility_violation(visit, widget_host, widget_data, attrs, width):
+    v = open_widget(visit, widget_host, widget_data, f"axe-{width}-{attrs[7:-1]}", attrs, width=width)
+    v.page.evaluate(AXE.read_text())  # through the devtools protocol: the page's CSP does not apply
+    result = v.page.evaluate("axe.run(document.querySelector('timeline-embed'), {resultTypes: ['violations']})")
+    serious = [(r["id"], r["help"], [n["target"] for n in r["nodes"]][:3])
+               for r in result["violations"] if r["impact"] in ("serious", "critical")]
+    assert serious == []
