@@ -99,12 +99,21 @@ def rules() -> dict:
     out["long_line_roles"] = re.compile("|".join(long_named) or "(?!)")
     out["roles"] = roles
     out["max_words"] = max(w for _, w in roles.values())
-    cues = []
+    cues, starts = [], []
     for item in data.get("caption_cues") or []:
         pattern = item["pattern"].replace("{MONTH}", "(?i:" + month + ")")
-        anchored = pattern.startswith(("^", "(?i)^"))
+        if pattern.startswith("(?i)"):
+            pattern = "(?i:" + pattern[4:] + ")"
+        re.compile(pattern)
         tail = re.compile(item["tail"]) if item.get("tail") else None
-        cues.append((re.compile(pattern), anchored, tuple(item.get("requires") or ()), tail))
+        needs = item.get("requires") or ()
+        needs = re.compile("|".join(map(re.escape, needs))) if needs else None
+        if pattern.lstrip("(?i:").startswith("^") and needs is None and tail is None:
+            starts.append(pattern)      # tried together, once, at the paragraph's start
+        else:
+            anchored = pattern.lstrip("(?i:").startswith("^")
+            cues.append((re.compile(pattern), anchored, needs, tail))
+    out["caption_start"] = re.compile("|".join(starts) or "(?!)")
     out["caption_cues"] = cues
     out["common"] = frozenset(str(w).lower() for w in data.get("common_words") or [])
     return out
@@ -127,10 +136,13 @@ def is_caption(text: str) -> bool:
     and ``tail`` (a pattern the last characters must hold); then the cue
     itself, at the start when it begins with ``^``, else on the last
     CAPTION_TAIL characters."""
+    r = rules()
+    if r["caption_start"].match(text):
+        return True
     end = text[-CAPTION_TAIL:]
     last = text[-16:]
-    for pattern, anchored, requires, tail in rules()["caption_cues"]:
-        if requires and not any(r in text for r in requires):
+    for pattern, anchored, requires, tail in r["caption_cues"]:
+        if requires is not None and not requires.search(text):
             continue
         if tail is not None and not tail.search(last):
             continue
@@ -178,7 +190,7 @@ def _is_terminal(t: str) -> bool:
 class _Unit:
     """One paragraph, list item or line of the file, with its shape measured once."""
     __slots__ = ("text", "line", "bullet", "heading", "quote", "image", "run", "words", "terminal", "prose",
-                 "_norm", "_title")
+                 "_norm", "_title", "_meta")
 
     def __init__(self, text: str, line: int, bullet: bool = False, heading: int = 0, quote: bool = False,
                  image: bool = False, run: int = 0):
@@ -206,6 +218,7 @@ class _Unit:
         self.prose = not self.heading and ((words >= 8 and terminal) or words >= 25)
         self._norm = None
         self._title = None
+        self._meta = None
 
     @property
     def norm(self) -> str:
@@ -441,28 +454,23 @@ def _md_units(text: str, first_line: int) -> list[_Unit]:
 # --- the shared classifier ----------------------------------------------
 
 COHERENCE_CHARS = 3000   # a paragraph's first characters say what it is about
-VOCAB_CHARS = 6000       # how much of the story its vocabulary is drawn from
+VOCAB_CHARS = 4000       # how much of the story its vocabulary is drawn from
 
 
 def _stems(text: str, common: frozenset) -> set[str]:
     return {w[:6] for w in _TOKEN.findall(text[:COHERENCE_CHARS].lower()) if w not in common}
 
 
-_CASED_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
+
+
+_PUNCT = str.maketrans({c: " " for c in ".,;:!?\"“”‘’«»()[]{}<>/|\\—–…*#@&+=~^`•·"})
 
 
 def _stems_and_names(text: str, common: frozenset) -> tuple[set[str], set[str]]:
-    """(word stems, name stems) of a text in one pass: names are the capitalised words."""
-    stems: set[str] = set()
-    names: set[str] = set()
-    for w in _CASED_TOKEN.findall(text[:COHERENCE_CHARS]):
-        low = w.lower()
-        if low in common:
-            continue
-        stem = low[:6]
-        stems.add(stem)
-        if w[0].isupper():
-            names.add(stem)
+    """(word stems, name stems) of a text: names are its capitalised words."""
+    words = set(text[:COHERENCE_CHARS].translate(_PUNCT).split())
+    stems = {w[:6] for w in {w.lower() for w in words if len(w) > 2} - common if w[0].isalpha()}
+    names = {w[:6] for w in {w.lower() for w in words if len(w) > 2 and w[0].isupper()} - common}
     return stems, names
 
 
@@ -537,11 +545,12 @@ def _meta_line(u: _Unit) -> bool:
     """A byline, a labelled or bare date line, a "Source:" label, a page address."""
     if u.words > 20 or u.heading:
         return False
-    text = sources._clean(u.text)
-    r = sources.rules()
-    if sources.byline_name(text) or r["source_label"].match(text) or r["url_label"].match(text):
-        return True
-    return sources.published_from_line(text) is not None
+    if u._meta is None:
+        text = sources._clean(u.text)
+        r = sources.rules()
+        u._meta = bool(sources.byline_name(text) or r["source_label"].match(text) or r["url_label"].match(text)
+                       or sources.published_from_line(text) is not None)
+    return u._meta
 
 
 def _jaccard(a: set, b: set) -> float:
@@ -624,7 +633,7 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
     first_prose = -1
     for i in range(hinted + 1, n):
         u = units[i]
-        if not usable(i) or u.bullet or not u.prose or _meta_line(u):
+        if u.bullet or not u.prose or not usable(i) or _meta_line(u):
             continue
         if first_prose < 0:
             first_prose = i
