@@ -93,8 +93,9 @@ class ArticleError(Exception):
 def find_sources(folder: Path) -> list[Path]:
     """Article files under ``folder`` (recursively), sorted by relative path.
 
-    Skips hidden files and folders, sidecars (``*.meta.yaml``), files of other
-    types, and README/LICENSE-like files that describe the folder.
+    Skips hidden files and folders, the ``NAME_files/`` folders a browser saves
+    a page's images, scripts and frames into, sidecars (``*.meta.yaml``),
+    files of other types, and README/LICENSE-like files that describe the folder.
     """
     folder = Path(folder)
     if folder.is_file():
@@ -102,7 +103,8 @@ def find_sources(folder: Path) -> list[Path]:
     found = []
     for path in folder.rglob("*"):
         rel = path.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts):
+        if any(part.startswith(".") or part.endswith("_files") for part in rel.parts[:-1]) \
+                or rel.name.startswith("."):
             continue
         if path.is_file() and is_article_path(path):
             found.append(path)

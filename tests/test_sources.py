@@ -354,9 +354,9 @@ def test_reading_any_bytes_gives_an_article_or_an_article_error(tmp_path_factory
 
 # --- finding files -----------------------------------------------------------------
 
-def test_find_sources_lists_articles_sorted_and_skips_sidecars_hidden_and_readme(tmp_path):
+def test_find_sources_lists_articles_sorted_and_skips_sidecars_hidden_readme_and_saved_page_assets(tmp_path):
     for name in ("b.txt", "a.md", "c.html", "d.htm", "e.markdown", "a.meta.yaml", ".hidden.txt", "README.md",
-                 "notes.pdf", "sub/f.txt", ".git/g.txt"):
+                 "notes.pdf", "sub/f.txt", ".git/g.txt", "c_files/ad-frame.htm", "c_files/x.js"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
     found = [p.relative_to(tmp_path).as_posix() for p in find_sources(tmp_path)]
