@@ -21,7 +21,6 @@ const GEOM = {
 };
 const FILTERS = ['actor', 'tag', 'kind'];
 const FIELD = { actor: 'actors', tag: 'tags', kind: 'kinds' };
-const NAMES = { actor: 'actors', tag: 'tags', kind: 'kinds' };
 
 class LoadError extends Error {}
 
@@ -447,7 +446,7 @@ export class TimelineEmbed extends HTMLElement {
     this._opts = false;
     for (const name of FILTERS) { // until the lists are built: "All …" and the value asked for
       const want = this._f[name];
-      this._sel[name].replaceChildren(new Option(`All ${NAMES[name]}`, ''), ...(want ? [new Option(want, want)] : []));
+      this._sel[name].replaceChildren(new Option(`All ${FIELD[name]}`, ''), ...(want ? [new Option(want, want)] : []));
     }
     this._syncSelects();
   }
@@ -462,7 +461,7 @@ export class TimelineEmbed extends HTMLElement {
       const s = this._sel[name];
       const want = this._f[name];
       if (want && ![...counts.keys()].some((v) => v.toLowerCase() === want.toLowerCase())) counts.set(want, 0);
-      const opts = [new Option(`All ${NAMES[name]}`, '')];
+      const opts = [new Option(`All ${FIELD[name]}`, '')];
       for (const [v, n] of counts) opts.push(new Option(`${v} (${n})`, v));
       s.replaceChildren(...opts);
       s.hidden = counts.size === 0;
