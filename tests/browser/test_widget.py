@@ -442,3 +442,10 @@ def test_no_serious_accessibility_violation(visit, widget_host, widget_data, att
     serious = [(r["id"], r["help"], [n["target"] for n in r["nodes"]][:3])
                for r in result["violations"] if r["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def test_a_bare_list_of_events_is_read_too(visit, widget_host, widget_data):
+    """The export contract allows a list of events as well as an object with an events list."""
+    v = open_widget(visit, widget_host, widget_data, "bare-list", 'layout="vertical"', fixture="bare-list.json")
+    assert sorted(ids(v)) == sorted(e["id"] for e in EVENTS[:3])
+    clean(v)
