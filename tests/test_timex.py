@@ -79,6 +79,7 @@ def _find(text, anchor=MAY20):
     ("The leaders will meet on Monday.", MAY20, "Monday", "2025-05-26"),
     ("The vote is due to take place on Friday.", MAY20, "Friday", "2025-05-23"),
     ("A ceasefire is planned for Thursday.", MAY20, "Thursday", "2025-05-22"),
+    ("The leaders met on Friday.", MAY20, "Friday", "2025-05-16"),
     ("The army withdrew in the past five years.", dt.date(2008, 3, 1), "the past five years", "P5Y"),
     ("The company recently cut jobs.", dt.date(2008, 3, 1), "recently", "PAST_REF"),
     ("It is now clear.", dt.date(2008, 3, 1), "now", "PRESENT_REF"),
