@@ -155,6 +155,10 @@ def read_article(path: Path) -> Article:
     if not text.strip():
         raise ArticleError(path, "empty file" if not data.strip() else "no text (only whitespace)")
 
+    sniffed = sniff_format(text, fmt)
+    if sniffed != fmt:
+        warnings.append(f"{path}: looks like {sniffed}, not {fmt}; read as {sniffed}")
+        fmt = sniffed
     article = Article(id=path.stem, path=path, format=fmt, text=text, warnings=warnings,
                       encoding=encoding)
     stated: dict[str, Meta] = {}
@@ -179,6 +183,22 @@ def read_article(path: Path) -> Article:
     if not story.blocks:
         warnings.append(f"{path}: no story text found")
     return article
+
+
+_HTML_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])",
+                         re.I | re.S)
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*[\s>/]")
+
+
+def sniff_format(text: str, fmt: str) -> str:
+    """The format the text really has: a page saved as .txt is still HTML, and a
+    .html file without a single tag is plain text."""
+    head = text[:4096]
+    if fmt in ("txt", "md") and _HTML_START.match(head):
+        return "html"
+    if fmt == "html" and not _TAG.search(text[:65536]):
+        return "txt"
+    return fmt
 
 
 # --- decoding --------------------------------------------------------------

@@ -398,3 +398,19 @@ def test_publication_date_of_dressed_news_pages_is_the_one_under_the_headline(tm
         published = read_article(path).meta.get("published")
         right += published is not None and published.value[:10] == doc["dct"]
     assert right == len(docs)
+
+
+def test_a_page_saved_as_txt_is_read_as_html(tmp_path):
+    html = (FIXTURES / "nav-related-page.html").read_text(encoding="utf-8")
+    (tmp_path / "page.txt").write_text(html, encoding="utf-8")
+    article = read_article(tmp_path / "page.txt")
+    assert article.format == "html" and any("looks like html" in w for w in article.warnings)
+    assert article.meta["published"].value == "2024-03-14T09:30"
+
+
+def test_an_html_file_without_tags_is_read_as_text(tmp_path):
+    (tmp_path / "plain.html").write_text((FIXTURES / "no-dates.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    article = read_article(tmp_path / "plain.html")
+    assert article.format == "txt"
+    from builder.story import find_story
+    assert find_story(article).headline == "Village choir wins regional contest"
