@@ -7,18 +7,28 @@ teasers, comment forms and footers. This module returns the story as
 items, subheads, quotes, asides and photo captions, marked by ``kind``) and
 lists everything it dropped, with the line and the reason.
 
-- ``.html``: trafilatura finds the main text (precision first, no comments);
-  figure captions are carried through it and marked.
-- ``.md``: Markdown syntax is stripped, then the text heuristics run.
-- ``.txt``: text heuristics over paragraphs ("units"): their shape (length,
-  sentence punctuation), the markers around them (boilerplate.yaml),
-  repetition (duplicated captions and teaser titles), position (the headline
-  sits just above the first run of prose; panels open at a marker) and
-  coherence with the headline (a panel ends only when prose sharing the
-  story's vocabulary resumes).
+Each format becomes "units" (one paragraph, list item, heading or line each):
+
+- ``.txt``: lines, with hard-wrapped paragraphs rejoined (``_txt_units``);
+- ``.md``: Markdown blocks with the syntax stripped (``_md_units``);
+- ``.html``: the main text trafilatura finds (precision first, no comments),
+  with figure captions carried through it (``_html_story``).
+
+One classifier (``_assemble``) then reads the units the same way for every
+format, by
+
+- shape: length, sentence punctuation, title-like lines;
+- markers: "Most Read", "Related", "BREAKING", "Source link", share buttons
+  (boilerplate.yaml; a panel opened by a marker lasts until the story resumes);
+- repetition: duplicated captions and teaser titles;
+- position: the headline is the title line just above the first dense run of
+  prose, after menus and tickers; bylines and dates around it are the header
+  (``Story.header``, where sources.py reads the publication date);
+- coherence: a paragraph after a panel belongs to the story when it shares
+  the story's words and names, or reads as story text rather than a teaser.
 
 Furniture markers, caption cues and common words are data, in
-``builder/data/boilerplate.yaml``.
+``builder/data/boilerplate.yaml``; nothing here names an outlet.
 """
 from __future__ import annotations
 
@@ -155,10 +165,8 @@ def is_caption(text: str) -> bool:
 
 _BULLET = re.compile(r"^\s*(?:(?:[•·▪●◦‣∙○■□➤►▸]|[*+](?=\s)|[-–](?=\s)|\d{1,2}[.)](?=\s))\s*)+")
 _WS = re.compile(r"\s+")
-_TRAIL = re.compile(r"[\s:»›|.!]+$")
 _TERMINAL = re.compile(r"""[.!?…:;]["'”’»)\]]*$|[.!?…]\s*\([^()]{1,60}\)$""")
 _BREADCRUMB = re.compile(r"\s[/>»›]\s|\|")
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _TOKEN = re.compile(r"[a-z][a-z'’-]{2,}")
 
 
