@@ -400,20 +400,16 @@ def r_weekend(g, c: Ctx) -> Value | None:
         return Value("XXXX-WXX-WE", relative=True)
     sh = norm(g["shift"])
     a = c.anchor
-    weekend_passed = a.isoweekday() >= 6
-    if sh in ("last", "the past"):
-        d = a - dt.timedelta(days=7) if not weekend_passed else a - dt.timedelta(days=7)
-        if not weekend_passed:
-            d = a - dt.timedelta(days=a.isoweekday())  # Sunday just gone
-    elif sh in ("next",):
+    in_weekend = a.isoweekday() >= 6
+    sunday_gone = a - dt.timedelta(days=a.isoweekday())  # the weekend that ended the week before
+    if sh in ("last", "the past", "this past"):
+        d = a - dt.timedelta(days=7) if in_weekend else sunday_gone
+    elif sh == "next":
         d = a + dt.timedelta(days=7)
-    elif sh in ("this", "the coming"):
+    elif sh in ("this", "the coming", "this coming"):
         d = a
-    else:  # "the weekend": by tense
-        if weekend_passed or c.tense() == "future":
-            d = a
-        else:
-            d = a - dt.timedelta(days=a.isoweekday())
+    else:  # "the weekend", "over the weekend": by the tense of the clause
+        d = a if in_weekend or c.tense() == "future" else sunday_gone
     y, w, _ = d.isocalendar()
     return Value(f"{y:04d}-W{w:02d}-WE", relative=True, future=d > a)
 
