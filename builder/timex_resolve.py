@@ -168,14 +168,7 @@ def r_month(g, c: Ctx) -> Value | None:
         y = a.year if m > a.month else a.year + 1
         return Value(f"{y:04d}-{m:02d}", mod=mod, relative=True, future=True)
     cands = [dt.date(a.year + o, m, 15) for o in (-1, 0, 1)]
-    if sh == "this":
-        best = cands[1]
-    else:
-        tense = c.tense()
-        if a.month == m:
-            best = cands[1]
-        else:
-            best = closest(cands, a, tense)
+    best = cands[1] if sh == "this" or a.month == m else closest(cands, a, c.tense())
     return Value(f"{best.year:04d}-{m:02d}", mod=mod, relative=True, future=best > a and best.month != a.month)
 
 
