@@ -663,7 +663,7 @@ def _publisher_from_text(article: Article, story: "Story") -> str | None:
 
 def detect_language(text: str) -> str | None:
     """The language whose common words make up most of ``text`` (None when unsure)."""
-    words = text[:2500].lower().translate(_NOT_LETTERS).split()[:400]
+    words = [w.strip(_NOT_LETTERS) for w in text[:2500].lower().split()[:400]]
     if len(words) < 20:
         return None
     counts = Counter(words)
@@ -672,4 +672,4 @@ def detect_language(text: str) -> str | None:
     return lang if score >= 0.15 * len(words) else None
 
 
-_NOT_LETTERS = str.maketrans({c: " " for c in "0123456789.,;:!?\"“”‘’«»()[]{}<>/|\\—–-…*#@&+=~^`•·'_%$€£"})
+_NOT_LETTERS = "0123456789.,;:!?\"“”‘’«»()[]{}<>/|\\—–-…*#@&+=~^`•·'_%$€£"

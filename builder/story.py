@@ -471,12 +471,12 @@ def _stems(text: str, common: frozenset) -> set[str]:
 
 
 
-_PUNCT = str.maketrans({c: " " for c in ".,;:!?\"“”‘’«»()[]{}<>/|\\—–…*#@&+=~^`•·"})
+_PUNCT = ".,;:!?\"“”‘’«»()[]{}<>/|\\—–…*#@&+=~^`•·'"
 
 
 def _stems_and_names(text: str, common: frozenset) -> tuple[set[str], set[str]]:
     """(word stems, name stems) of a text: names are its capitalised words."""
-    words = set(text[:COHERENCE_CHARS].translate(_PUNCT).split())
+    words = {w.strip(_PUNCT) for w in text[:COHERENCE_CHARS].split()}
     stems = {w[:6] for w in {w.lower() for w in words if len(w) > 2} - common if w[0].isalpha()}
     names = {w[:6] for w in {w.lower() for w in words if len(w) > 2 and w[0].isupper()} - common}
     return stems, names
