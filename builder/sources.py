@@ -246,7 +246,7 @@ def decode(data: bytes, fmt: str, path: Path | str = "?", warnings: list[str] | 
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     sample = text[:65536]
-    if sample and len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
+    if sample and _CONTROL.search(sample) and len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
         raise ArticleError(path, "binary file (mostly control characters)")
     return text, encoding
 
