@@ -169,10 +169,10 @@ def ics(timeline: Timeline, base_url: str = "", title: str = "Timeline") -> str:
         lines = [f"When: {format_span(event['date'], event.get('end'))} ({model.precision(event['date'])} precision)"]
         if event.get("summary"):
             lines.append(plain_text(event["summary"]))
-        for item in event.get("sources") or []:
-            if isinstance(item, dict):
-                meta = timeline.sources.get(str(item.get("source")), {})
-                lines.append(f"Source: {meta.get('title') or item.get('source')}: \u201c{item.get('quote', '')}\u201d")
+        cites = [timeline.sources.get(str(s.get("source")), {}).get("title") or str(s.get("source"))
+                 for s in event.get("sources") or [] if isinstance(s, dict)]
+        if cites:
+            lines.append("Sources: " + "; ".join(cites))
         vevent.add("description", "\n\n".join(lines))
         if base_url:
             vevent.add("url", _absolute(base_url, f"events/{event['id']}/"))

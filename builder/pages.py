@@ -306,16 +306,6 @@ class Builder:
                            "name": self.timeline.actors.name(name)})
         if actors:
             data["attendee"] = actors
-        articles = []
-        for item in view.e.get("sources") or []:
-            meta = self.timeline.sources.get(str(item.get("source")), {}) if isinstance(item, dict) else {}
-            if meta.get("url") or meta.get("title"):
-                article = {"@type": "NewsArticle", "headline": str(meta.get("title") or item.get("source"))}
-                if str(meta.get("url", "")).startswith(("http://", "https://")):
-                    article["url"] = meta["url"]
-                articles.append(article)
-        if articles:
-            data["subjectOf"] = articles
         return data
 
     # --- actors, places, kinds, tags, sources, threads --------------------------

@@ -11,6 +11,7 @@ publishes the exports and the widget, and watches the timeline under
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import re
@@ -29,6 +30,8 @@ from .timeline import load_timeline
 log = get_plugin_logger("timeline")
 EMBED_DIR = Path(__file__).parent / "embed"
 CSS = "assets/timeline-site.css"
+ICONS = "assets/timeline-icons.svg"
+SVG = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" viewBox="([^"]+)">(.*?)</svg>', re.S)
 
 
 class TimelineConfig(Config):
@@ -82,6 +85,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):
             (log.warning if problem.level == "warning" else log.info)(str(problem))
 
         self.pages: dict[str, Page] = {}
+        self.icons: dict[str, tuple[str, str]] = {}
         taken = set(files.src_uris)
         docs_dir = Path(config.docs_dir).resolve()
         for page in site.pages:
@@ -157,13 +161,26 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):
         return env
 
     def on_post_page(self, output, *, page, config):
+        if page.file.src_uri not in self.pages:
+            return output
         # Indentation and blank lines are a sixth of a page; they never matter outside <pre>.
-        if page.file.src_uri in self.pages and "<pre" not in output and "<textarea" not in output:
+        if "<pre" not in output and "<textarea" not in output:
             output = re.sub(r"\n\s+", "\n", output)
-        return output
+        # The theme's icons are inlined in every page (2 KB); point at one shared sprite instead.
+        sprite = "../" * page.url.count("/") + ICONS
+
+        def use(match):
+            key = "i" + hashlib.sha1(match.group(0).encode()).hexdigest()[:10]
+            self.icons[key] = (match.group(1), match.group(2))
+            return f'<svg viewBox="{match.group(1)}" aria-hidden="true"><use href="{sprite}#{key}"/></svg>'
+
+        return SVG.sub(use, output)
 
     def on_post_build(self, *, config) -> None:
         site = Path(config.site_dir)
+        symbols = "".join(f'<symbol id="{key}" viewBox="{box}">{body}</symbol>'
+                          for key, (box, body) in sorted(self.icons.items()))
+        (site / ICONS).write_text(f'<svg xmlns="http://www.w3.org/2000/svg">{symbols}</svg>\n', encoding="utf-8")
         for download in self.downloads:
             (site / download.name).write_text(download.text, encoding="utf-8", newline="")
         for year, text in self.yearly.items():
