@@ -461,8 +461,8 @@ def _md_units(text: str, first_line: int) -> list[_Unit]:
 
 # --- the shared classifier ----------------------------------------------
 
-COHERENCE_CHARS = 3000   # a paragraph's first characters say what it is about
-VOCAB_CHARS = 4000       # how much of the story its vocabulary is drawn from
+COHERENCE_CHARS = 1500   # a paragraph's first characters say what it is about
+VOCAB_CHARS = 3000       # how much of the story its vocabulary is drawn from
 
 
 def _stems(text: str, common: frozenset) -> set[str]:
@@ -875,8 +875,6 @@ def _resumes(units: list[_Unit], i: int, marks: list[str], captions: "_Captions"
 
     if not finished(i):
         return False
-    if vocab.coherent(units[i].text):
-        return True
     k = i + 1
     while k < len(units) and marks[k] == "inline":
         k += 1
@@ -885,9 +883,10 @@ def _resumes(units: list[_Unit], i: int, marks: list[str], captions: "_Captions"
     k = i - 1
     while k >= 0 and marks[k] == "inline":
         k -= 1
-    prev = units[k] if k >= 0 else None
-    return prev is not None and not marks[k] and not (prev.title_shaped() and not prev.prose) \
-        and not captions[k] and prev.terminal
+    if k >= 0 and not marks[k] and not captions[k] and units[k].terminal \
+            and not (units[k].title_shaped() and not units[k].prose):
+        return True
+    return vocab.coherent(units[i].text)     # the costly question last
 
 
 def _trim_tail(story: Story, vocab: _Vocab) -> None:
