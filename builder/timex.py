@@ -107,7 +107,7 @@ _BACK_WORDS = re.compile(r"[^a-z0-9\n]*(\d*[a-z]+)?(?:[^a-z0-9\n]+(\d*[a-z]+))?(
                          r"(?:[^a-z0-9\n]+(\d*[a-z]+))?")
 # The first two tokens at a position: words, numbers (3.5 and 1,000 are one) or single marks.
 _TWO_TOKENS = re.compile(r"(?:(\d+(?:[.,]\d+)*)|([a-z]+|\S))[^\S\n]*([a-z]+|\d+|[^\s])?")
-_NOT_LETTER = str.maketrans({c: " " for c in "0123456789.,;:!?()[]{}\"'’`-–—/\\$%&*+=<>@#|~^_“”‘"})
+_LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))  # a-z kept, all else a space
 
 
 def _lower(text: str) -> str:
@@ -122,7 +122,8 @@ def _starts(k: Knowledge, text: str, low: str) -> list[int]:
     unit, or a number that some rule can begin with), and up to BACK words before it
     that some rule can begin with ("the end of last year")."""
     heads: list[int] = []
-    for w in set(low.translate(_NOT_LETTER).split()) & k.heads:
+    words = low.encode("ascii", "replace").translate(_LETTERS_ONLY).split()  # bytes: the fastest split
+    for w in (word.decode() for word in set(words) & k.head_bytes):
         i = low.find(w)
         while i != -1:
             j = i + len(w)
@@ -150,17 +151,17 @@ def _starts(k: Knowledge, text: str, low: str) -> list[int]:
     first = k.rev_first_words
     starts = set(heads)
     for h in heads:
-        m = _BACK_WORDS.match(rev, n - h, n - h + WINDOW + 8)
+        regs = _BACK_WORDS.match(rev, n - h, n - h + WINDOW + 8).regs  # spans of the words, last first
         limit = max(h - WINDOW, 0)
         for g in range(1, BACK + 1):
-            word = m.group(g)
-            if word is None:
+            ws, we = regs[g]
+            if ws < 0 or n - we < limit:
                 break
-            start = n - m.end(g)
-            if start < limit:
-                break
-            if word.lstrip("0123456789") in first:
-                starts.add(start)
+            word = rev[ws:we]
+            if word[0] <= "9":
+                word = word.lstrip("0123456789")
+            if word in first:
+                starts.add(n - we)
     return sorted(starts)
 
 

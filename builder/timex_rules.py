@@ -52,6 +52,7 @@ class Knowledge:
     dispatch2: dict            # (first, second) token -> indices of the rules that may start with them
     always: tuple              # indices of rules whose first tokens are unknown (tried everywhere)
     heads: frozenset           # content words that can carry an expression (not function words)
+    head_bytes: frozenset      # the same, as bytes
     rev_first_words: frozenset  # first words of rules, spelt backwards (the tagger reads back from a head)
     cues: re.Pattern
     negatives: list = field(default_factory=list)
@@ -285,6 +286,7 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
     dispatch2, always = _dispatch(rules)
     k = Knowledge(vocab=v, rules=rules, dispatch2=dispatch2, always=always,
                   heads=frozenset(content | {w + "s" for w in content}),  # "on Sundays"
+                  head_bytes=frozenset(w.encode() for w in content | {w + "s" for w in content} if w.isascii()),
                   rev_first_words=frozenset(t1[::-1] for t1, _ in dispatch2 if t1.isalpha()), cues=cues,
                   negatives=list(data.get("negatives") or []),
                   blocked_examples=[(b["pattern"], b["examples"]) for b in blocked],
