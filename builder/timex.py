@@ -179,15 +179,17 @@ def _candidates(k: Knowledge, text: str, resolve):
         m = _TWO_TOKENS.match(low, start)
         if m is None:
             continue
-        t1 = DIGIT if m.group(1) else m.group(2)
-        t2 = m.group(3) or ANY
-        if t2[0].isdigit():
+        number, word, t2 = m.groups()
+        t1 = DIGIT if number else word
+        if t2 is None:
+            t2 = ANY
+        elif t2[0] <= "9" and t2[0].isdigit():
             t2 = DIGIT
-        order = dispatch2.get((t1, t2)) or dispatch2.get((t1, ANY)) or always
-        for j in order:
-            mm = rules[j].regex.match(text, start)
+        for j in dispatch2.get((t1, t2)) or dispatch2.get((t1, ANY)) or always:
+            rule = rules[j]
+            mm = rule.regex.match(text, start)
             if mm is not None:
-                found = _accept(k, rules[j], mm, text)
+                found = _accept(k, rule, mm, text)
                 if found is not None:
                     value = resolve(*found)
                     if value is not None:

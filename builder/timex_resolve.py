@@ -28,7 +28,7 @@ class Value:
     future: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Ctx:
     k: object                        # the Knowledge
     text: str
