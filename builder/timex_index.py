@@ -165,7 +165,9 @@ def first_two_tokens(pattern: str) -> set[tuple[str, str]] | None:
                 if not cur:
                     break
             if hi > 6 and cur:
-                out |= cur  # more repeats of the same class change no token boundary we track
+                if any(part.isalpha() for _, part in cur):
+                    raise Unknown  # a word of any length ([a-z]+): its first token cannot be listed
+                out |= cur  # more spaces or digits change no token we track
             return out
         raise Unknown
 

@@ -291,3 +291,11 @@ def test_the_shortcuts_find_what_trying_every_rule_everywhere_finds_on_the_examp
 @given(text=_NEWSY, anchor=st.one_of(st.none(), st.dates(min_value=dt.date(1900, 1, 1))))
 def test_the_shortcuts_find_what_trying_every_rule_everywhere_finds(text, anchor):
     assert _tag(K, text, anchor) == _every_rule_everywhere(text, anchor)
+
+
+def test_a_rule_whose_first_word_cannot_be_listed_is_tried_everywhere():
+    from builder.timex_index import first_two_tokens
+
+    assert first_two_tokens(r"(?:the\s+)?[a-z]+\s+day") is None
+    assert first_two_tokens(r"(?:the\s+)?(?:past|next)\s+day") == {("the", "past"), ("the", "next"),
+                                                                   ("past", "day"), ("next", "day")}
