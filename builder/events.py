@@ -84,6 +84,7 @@ class Knowledge:
     anaphora: re.Pattern
     people_anaphora: re.Pattern
     say_verbs: frozenset
+    dateish: re.Pattern   # a block without a match holds no calendar date
     triggers: re.Pattern  # every kind's triggers in one pattern, one group per kind, for lower-cased text
     cased: re.Pattern     # the few triggers that look at capitals ("met" + a name), for the text as written
     raw: dict
@@ -118,6 +119,7 @@ def knowledge(path: Path = DATA_PATH) -> Knowledge:
         anaphora=re.compile(data["anaphora"], re.I),
         people_anaphora=re.compile(data["people_anaphora"], re.I),
         say_verbs=frozenset(data["say_verbs"]),
+        dateish=re.compile(data["dateish"], re.I),
         triggers=_combined(data, cased=False),
         cased=_combined(data, cased=True),
         raw=data,
@@ -322,7 +324,7 @@ def detect(blocks, ctx: Context, tag) -> list[Mention]:
             pending = None
             continue
         try:
-            timexes = tag(text, ctx.anchor)
+            timexes = tag(text, ctx.anchor) if ctx.kb.dateish.search(text) else []
         except Exception:  # the tagger promises not to raise; a block is not worth a crash
             timexes = []
         actor_hits = ctx.actors.find(text)
