@@ -160,7 +160,7 @@ def _starts(k: Knowledge, text: str, low: str) -> list[int]:
             word = rev[ws:we]
             if word[0] <= "9":
                 word = word.lstrip("0123456789")
-            if word in first:
+            if word in first or k.always:  # a rule of unknown beginning may start at any word
                 starts.add(n - we)
     return sorted(starts)
 
