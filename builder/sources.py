@@ -59,6 +59,26 @@ NOT_ARTICLES = {"readme", "license", "licence", "changelog", "contributing", "au
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class DataLoader(_Loader):  # type: ignore[misc, valid-type]
+    """Safe loader for the builder's own data files: a key given twice is an error
+    (YAML would silently keep the last one, and a rule would lose its examples)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_data(path: Path) -> dict:
+    """A data file of the builder (metadata.yaml, boilerplate.yaml), strictly loaded."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=DataLoader)
+
+
 @dataclass
 class Meta:
     """One metadata value and how it was found."""
@@ -408,7 +428,7 @@ def _valid_partial(text: str) -> bool:
 @lru_cache(maxsize=1)
 def rules() -> dict:
     """metadata.yaml, validated and compiled."""
-    data = yaml.load(DATA.read_text(encoding="utf-8"), Loader=_Loader)
+    data = load_data(DATA)
     for key in ("months", "date_labels", "byline", "source_label", "url_label", "dateline", "language_words"):
         if key not in data:
             raise ValueError(f"{DATA}: missing section {key!r}")

@@ -81,7 +81,7 @@ class Story:
 @lru_cache(maxsize=1)
 def rules() -> dict:
     """boilerplate.yaml, validated and compiled into a few regular expressions."""
-    data = yaml.load(DATA.read_text(encoding="utf-8"), Loader=sources._Loader)
+    data = sources.load_data(DATA)
     month = sources.rules()["month_re"]
     out: dict = {"raw": data}
     named = []

@@ -51,10 +51,23 @@ LINE_SECTIONS = ("panel_markers", "end_markers", "ticker_markers", "inline", "as
 @pytest.mark.parametrize("section", LINE_SECTIONS)
 def test_every_line_rule_matches_its_examples_and_not_its_counter_examples(section):
     for rule in RULES[section]:
+        own = re.compile(rule["pattern"])
+        limit = rule.get("max_words", 8)
         for example in rule.get("examples", []):
-            assert line_rule(section, example), f"{section}: {rule['pattern']!r} misses {example!r}"
+            assert own.fullmatch(story_mod._norm(example)) and len(example.split()) <= limit, \
+                f"{section}: {rule['pattern']!r} misses {example!r}"
+            assert line_rule(section, example), f"{section}: another section's rule takes {example!r}"
         for counter in rule.get("counter", []):
             assert not line_rule(section, counter), f"{section}: {rule['pattern']!r} wrongly matches {counter!r}"
+
+
+def test_a_data_file_with_a_key_given_twice_is_refused(tmp_path):
+    from builder.sources import load_data
+
+    bad = tmp_path / "rules.yaml"
+    bad.write_text("inline:\n  - pattern: 'x'\n    examples: [x]\n    examples: [y]\n", encoding="utf-8")
+    with pytest.raises(yaml.YAMLError, match="duplicate key 'examples'"):
+        load_data(bad)
 
 
 def test_every_caption_cue_matches_its_examples_and_not_its_counter_examples():
