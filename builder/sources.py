@@ -530,8 +530,8 @@ def find_dates(line: str) -> list[tuple[int, int, str]]:
 @lru_cache(maxsize=4096)
 def parse_with_dateparser(text: str) -> str | None:
     """A date written in a form the fast patterns miss (cached; dateparser is slow)."""
-    if not text or len(text) > 80 or not re.search(r"\d", text):
-        return None
+    if not text or len(text) > 80 or not _YEAR.search(text):
+        return None         # "2 hours ago", "yesterday": relative to the day of saving, not a date
     import dateparser
 
     try:

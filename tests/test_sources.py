@@ -129,6 +129,11 @@ def test_date_under_the_headline_beats_the_mastheads_date_of_today(tmp_path):
     assert meta(read_article(path))["published"] == ("2025-03-03", "detected")
 
 
+@pytest.mark.parametrize("line", ["Published: 2 hours ago", "Updated: yesterday", "Posted just now"])
+def test_relative_publication_times_are_not_dates(line):
+    assert published_from_line(line) is None
+
+
 def test_published_beats_updated():
     assert published_from_line("Published 3 March 2025")[0] < published_from_line("Updated 4 March 2025")[0]
 
