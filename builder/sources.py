@@ -197,8 +197,13 @@ def read_article(path: Path) -> Article:
 
     from .story import find_story   # the story marks where the header is
 
-    story = find_story(article)
-    for key, meta in detect_metadata(article, story).items():
+    try:
+        story = find_story(article)
+        detected = detect_metadata(article, story)
+    except Exception as err:   # a bug in a heuristic must not lose the article's stated metadata
+        warnings.append(f"{path}: story finder failed ({type(err).__name__}: {err}); nothing detected")
+        return article
+    for key, meta in detected.items():
         article.meta.setdefault(key, meta)
     if not story.blocks:
         warnings.append(f"{path}: no story text found")

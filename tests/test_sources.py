@@ -355,6 +355,7 @@ def test_reading_any_bytes_gives_an_article_or_an_article_error(tmp_path_factory
         assert str(err).startswith(str(path) + ": ")
         return
     assert isinstance(article.text, str) and all(isinstance(m, Meta) for m in article.meta.values())
+    assert not any("story finder failed" in w for w in article.warnings), article.warnings
 
 
 # --- finding files -----------------------------------------------------------------
