@@ -293,7 +293,7 @@ class Builder:
             data["endDate"] = view.end
         if self.site_url:
             data["url"] = self.site_url + view.url
-        text = plain_text(view.e.get("summary", ""))
+        text = plain_text(view.e.get("summary", ""), 160)
         if text:
             data["description"] = text
         if view.places:

@@ -156,8 +156,14 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):
                 return None
             return f"{part}:{page.url.count('/')}"
 
+        def split(rendered, title):
+            """(before, after) the page title in the rendered header, or None."""
+            before, found, after = str(rendered).rpartition(str(title))
+            return (before, after) if found and title else None
+
         env.globals["tl_cache"] = cache
         env.globals["tl_cache_key"] = cache_key
+        env.globals["tl_split"] = split
         return env
 
     def on_post_page(self, output, *, page, config):
