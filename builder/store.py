@@ -14,7 +14,9 @@ The rules (README, "How re-runs treat your edits"):
   an editor's retitling or deletion is the whole diff of the next run.
 * Every file is written atomically; the state notes the files in flight before
   writing them, so a run cut short is finished by the next one. A lock keeps a
-  second run off the same timeline.
+  second run off the same timeline (``lock.py``).
+
+How an event file's text is edited, line by line, is ``eventfile.py``.
 """
 from __future__ import annotations
 
@@ -22,20 +24,18 @@ import copy
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import yaml
-
 from . import model
-from .timeline import SCHEMA_HEADER, Timeline, event_files, load_timeline, norm_name
-from .yamlio import YamlError, compose, dumps, loads, read_text, write_atomic
+# LOCK_FILE, Lock and patch_event_text are also imported from here (check.py, tests).
+from .eventfile import patch_event_text, render_new_event
+from .lock import LOCK_FILE, Lock
+from .timeline import Timeline, event_files, load_timeline, norm_name
+from .yamlio import YamlError, dumps, loads, read_text, write_atomic
 
 STATE_FILE = ".builder-state.json"
-LOCK_FILE = ".timeline.lock"
 
 
 @dataclass
@@ -95,90 +95,6 @@ def source_key(item: dict) -> str:
     return f"{item.get('source', '')}#{fingerprint(quote)[:8]}"
 
 
-# --- lock ------------------------------------------------------------------
-
-class Lock:
-    """An exclusive lock file in the timeline folder; a stale one (its process
-    gone) is taken over."""
-
-    def __init__(self, root: Path):
-        self.root = Path(root)
-        self.path = self.root / LOCK_FILE
-
-    def __enter__(self):
-        self.root.mkdir(parents=True, exist_ok=True)
-        for _ in range(3):
-            if self._create():
-                return self
-            pid = self._holder()
-            if pid and _alive(pid):
-                raise RuntimeError(f"{self.root}: another run (process {pid}) is updating this timeline; "
-                                   f"wait for it to finish (or delete {self.path} if that process is gone)")
-            self._take_over_stale(pid)
-        raise RuntimeError(f"{self.root}: could not take the lock {self.path}; delete it if no run is going on")
-
-    def _create(self) -> bool:
-        """Create the lock file with our pid already in it (link is atomic), so no
-        other run ever sees an empty lock file and takes it for a stale one."""
-        fd, tmp = tempfile.mkstemp(prefix=f"{LOCK_FILE}.", suffix=".tmp", dir=self.root)
-        try:
-            with os.fdopen(fd, "w") as f:
-                f.write(f"{os.getpid()}\n")
-            try:
-                os.link(tmp, self.path)
-            except FileExistsError:
-                return False
-            except OSError:  # no hard links on this file system
-                try:
-                    fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-                except FileExistsError:
-                    return False
-                with os.fdopen(fd, "w") as f:
-                    f.write(f"{os.getpid()}\n")
-            return True
-        finally:
-            os.unlink(tmp)
-
-    def _holder(self) -> int | None:
-        try:
-            return int(self.path.read_text().strip() or 0) or None
-        except (OSError, ValueError):
-            return None
-
-    def _take_over_stale(self, pid: int | None) -> None:
-        # Move it aside first: of two runs finding the same stale lock, only one
-        # rename succeeds, and a fresh lock that appeared meanwhile is put back.
-        aside = self.path.with_name(f"{LOCK_FILE}.stale.{os.getpid()}")
-        try:
-            os.rename(self.path, aside)
-        except FileNotFoundError:
-            return
-        try:
-            moved = int(aside.read_text().strip() or 0) or None
-        except (OSError, ValueError):
-            moved = None
-        if moved != pid and moved and _alive(moved):
-            try:
-                os.link(aside, self.path)
-            except FileExistsError:
-                pass
-        aside.unlink(missing_ok=True)
-
-    def __exit__(self, *exc):
-        if self._holder() == os.getpid():
-            self.path.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True
-    return True
-
-
 # --- state -----------------------------------------------------------------
 #
 # .builder-state.json, committed with the timeline:
@@ -224,125 +140,7 @@ def _sha(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-# --- surgical edits of an event file -----------------------------------------
-
-def _end_line(node: yaml.Node, lines: list[str]) -> int:
-    """The line after the last line holding ``node``'s own content (0-based): comments
-    and blank lines after it are not part of it (a block collection's end mark is)."""
-    if isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False) or not node.value:
-        mark = node.end_mark
-        end = mark.line + (1 if mark.column else 0)
-        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
-            while end > node.start_mark.line + 1 and not lines[end - 1].strip():
-                end -= 1
-        return max(end, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        key, value = node.value[-1]
-        return max(_end_line(value, lines), key.start_mark.line + 1)
-    return _end_line(node.value[-1], lines)
-
-
-class _CannotPatch(Exception):
-    pass
-
-
-def _patch(text: str, updates: dict) -> str:
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith(("\n", "\r")):
-        lines[-1] += "\n"
-    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
-    root = compose(text)
-    if not isinstance(root, yaml.MappingNode) or root.flow_style or not root.value:
-        raise _CannotPatch("not a block mapping")
-    data = loads(text)
-    blocks = []  # (key, first line, line after the content, value node)
-    for key_node, value_node in root.value:
-        if key_node.start_mark.column != 0:
-            raise _CannotPatch("indented top level")
-        blocks.append((key_node.value, key_node.start_mark.line, _end_line(value_node, lines), value_node))
-    for (_, _, end, _), (_, start, _, _) in zip(blocks, blocks[1:]):
-        if end > start:
-            raise _CannotPatch("overlapping fields")
-
-    def render(chunk: str, indent: int = 0) -> list[str]:
-        return [" " * indent + line.rstrip("\n") + newline for line in chunk.splitlines()]
-
-    order = {k: i for i, k in enumerate(model.FIELD_ORDER)}
-    replaced: dict[str, list[str]] = {}
-    appended: dict[str, list[str]] = {}
-    inserted: dict[str | None, list[tuple[int, str]]] = {}  # after which key -> new fields
-    present = [b[0] for b in blocks]
-    for key, value in updates.items():
-        if key in present:
-            node = blocks[present.index(key)][3]
-            old = data.get(key)
-            if (value is not None and isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value
-                    and isinstance(old, list) and isinstance(value, list)
-                    and len(value) > len(old) and value[:len(old)] == old):
-                appended[key] = render(dumps(value[len(old):]), node.start_mark.column)
-            else:
-                replaced[key] = [] if value is None else render(dumps({key: value}))
-        elif value is not None:
-            rank = order.get(key, len(order))
-            before = [k for k in present if order.get(k, len(order)) < rank]
-            inserted.setdefault(before[-1] if before else None, []).append((rank, key))
-
-    out = lines[: blocks[0][1]]
-    gaps = [b[1] for b in blocks[1:]] + [len(lines)]
-    for after in [None] + present:
-        for _, key in sorted(inserted.get(after, [])):
-            if after is None:
-                out.extend(render(dumps({key: updates[key]})))
-        if after is None:
-            continue
-        i = present.index(after)
-        _, start, end, _ = blocks[i]
-        out.extend(replaced[after] if after in replaced else lines[start:end])
-        out.extend(appended.get(after, []))
-        for _, key in sorted(inserted.get(after, [])):
-            out.extend(render(dumps({key: updates[key]})))
-        out.extend(lines[end:gaps[i]])
-    result = "".join(out)
-    expected = {k: v for k, v in {**data, **updates}.items() if v is not None}
-    if loads(result) != expected:
-        raise _CannotPatch("the patched text does not read back as intended")
-    return result
-
-
-def patch_event_text(text: str, updates: dict) -> str:
-    """``text`` with the top-level fields in ``updates`` replaced, added (in field
-    order) or removed (value None); every other line, comments included, is kept.
-    A list that only grows (new sources) gets its new items appended after the
-    old ones, so comments among them stay too. Should the file's layout defeat
-    this, the event is written out whole (its leading comment lines kept)."""
-    try:
-        return _patch(text, updates)
-    except (_CannotPatch, YamlError):
-        data = loads(text) or {}
-        event = {k: v for k, v in {**data, **updates}.items() if v is not None}
-        header = "".join(line + "\n" for line in _leading_comments(text))
-        return dumps(model.order_event(event), header=header)
-
-
-def _leading_comments(text: str) -> list[str]:
-    out = []
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        out.append(line)
-    return out
-
-
 # --- the store -------------------------------------------------------------
-
-def _schema_header(path: Path) -> str:
-    rel = os.path.relpath(model.SCHEMA_PATH, path.parent)
-    return SCHEMA_HEADER.format(rel.replace(os.sep, "/"))
-
-
-def render_new_event(event: dict, path: Path) -> str:
-    return dumps(model.order_event(event), header=_schema_header(path))
-
 
 def _candidate_key(cand: Candidate) -> tuple:
     """A total order of candidates, so that their order in the input does not matter."""
