@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from .people import ArticlePeople
 from .timeline import Registry, norm_name
 from .titles import make_title
 
@@ -224,23 +225,6 @@ class Gazetteer:
         return out
 
 
-def _proposed_people(sentence: str, kb: Knowledge, known: Gazetteer) -> list[tuple[int, str]]:
-    """Names that a title introduces ("Foreign Minister Jane Roe") and the registry lacks."""
-    out = []
-    for m in kb.person_title.finditer(sentence):
-        words = m.group(1).split()
-        while words and (words[-1].rstrip(".,") in kb.not_names or not words[-1][0].isupper()):
-            words.pop()
-        words = [w.rstrip(",.;:’'") for w in words]
-        name = " ".join(w for w in words if w)
-        if len(words) < 2 or any(w in kb.not_names for w in words) or known.registry.resolve(name):
-            continue
-        if known.find(name):
-            continue
-        out.append((m.start(1), name))
-    return out
-
-
 # --- dates -------------------------------------------------------------------
 
 def iso_span(value: str, end_value: str | None = None) -> tuple[str, str | None, str] | None:
@@ -305,6 +289,7 @@ def detect(blocks, ctx: Context, tag) -> list[Mention]:
     temporal tagger: tag(text, anchor) -> timexes. Dates, triggers and names are
     found once per block, then read sentence by sentence."""
     mentions: list[Mention] = []
+    people = ArticlePeople([b.text for b in blocks if b.kind != "aside"], ctx.kb, ctx.actors.registry)
     previous: list[str] = []      # the people of the last sentence that named any
     pending: Mention | None = None  # an undated sentence a later "the call" may date
     order = 0
@@ -316,10 +301,11 @@ def detect(blocks, ctx: Context, tag) -> list[Mention]:
         spans = sentence_spans(text)
         triggers = _triggers(text, ctx.kb, _quoted_spans(text))
         if not triggers:  # no happening named: only the people named last matter, for later sentences
-            people = [(pos, i) for pos, i in ctx.actors.find(text) if _is_person(ctx.actors.registry, i)]
-            if people:
-                start = max(a for a, _ in spans if a <= people[-1][0])
-                previous = [i for pos, i in people if pos >= start]
+            named = sorted((pos, i) for pos, i in ctx.actors.find(text) + people.find(text)
+                           if _is_person(ctx.actors.registry, i))
+            if named:
+                start = max(a for a, _ in spans if a <= named[-1][0])
+                previous = [i for pos, i in named if pos >= start]
             order += len(spans)
             pending = None
             continue
@@ -327,7 +313,7 @@ def detect(blocks, ctx: Context, tag) -> list[Mention]:
             timexes = tag(text, ctx.anchor) if ctx.kb.dateish.search(text) else []
         except Exception:  # the tagger promises not to raise; a block is not worth a crash
             timexes = []
-        actor_hits = ctx.actors.find(text)
+        actor_hits = ctx.actors.find(text) + people.find(text)
         place_hits = ctx.places.find(text)
         for a, b in spans:
             order += 1
@@ -439,8 +425,8 @@ def _mention(sentence: str, caption: bool, ctx: Context, here: Found, previous_p
         dated.append((t, span))
 
     registry = ctx.actors.registry
-    proposals = _proposed_people(sentence, kb, ctx.actors)
-    hits = sorted(here.actors + proposals)
+    proposals = [(pos, i) for pos, i in here.actors if i not in registry.entries]
+    hits = sorted(here.actors)
     actors = _ordered([_name(registry, i) for _, i in hits])
     people = _ordered([_name(registry, i) for _, i in hits if _is_person(registry, i)])
     if not people and previous_people and (not actors or kb.people_anaphora.search(sentence)):

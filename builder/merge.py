@@ -118,8 +118,14 @@ _norm = lru_cache(maxsize=65536)(norm_name)
 
 
 def _key_actors(m: Mention) -> frozenset:
-    if m.actor_keys is None:  # people when the sentence names any: "US President X" is about X
-        m.actor_keys = frozenset(_norm(a) for a in (m.people or m.actors))
+    """Who a mention is about: its people when it names any ("US President X" is
+    about X), known by surname so that "Putin" and "Vladimir Putin" agree across
+    articles; else its governments and organisations."""
+    if m.actor_keys is None:
+        if m.people:
+            m.actor_keys = frozenset(_norm(a).split()[-1] for a in m.people if _norm(a))
+        else:
+            m.actor_keys = frozenset(_norm(a) for a in m.actors)
     return m.actor_keys
 
 

@@ -1,0 +1,81 @@
+"""People an article introduces, found without any registry.
+
+News introduces a person once in full, usually with a title ("Russian President
+Vladimir Putin", "Labor Minister Jeannette Jara") or as a name whose surname
+then recurs alone ("Donald Trump ... Trump said"), and afterwards uses the
+surname. ``ArticlePeople`` reads the whole story once, collects those full
+names, and then finds every later mention, full or by surname, as the full
+name. The timeline's ``actors.yaml`` still wins where it knows the person: its
+names are left to the registry gazetteer.
+"""
+from __future__ import annotations
+
+import re
+
+from .timeline import Registry
+
+_RUN = re.compile(r"(?:[A-Z][\w'’-]*\.?[ \t]+){1,4}[A-Z][\w'’-]+")
+_WORD_SHAPE = re.compile(r"^[A-Z][a-zà-ÿ'’-]*[a-zà-ÿ](?:-[A-Z][a-zà-ÿ'’-]+)?$|^[A-Z]\.$|^[A-Z][a-z]?[A-Z][a-zà-ÿ]+$")
+_POSSESSIVE = re.compile(r"[’']s?$")
+_NATIONALITY = re.compile(r"(?:ian|ese|ish|ean|ench|ch|i|an)$")
+
+
+class ArticlePeople:
+    def __init__(self, texts: list[str], kb, registry: Registry):
+        self.registry = registry
+        text = "\n".join(texts)
+        titles = {w.rstrip(".").replace("\\", "") for t in kb.raw["person_titles"] for w in t.split()}
+        not_names = kb.not_names
+        not_surnames = set(kb.raw.get("not_surnames", ()))
+        full: dict[str, str] = {}     # as written -> full name
+        single: set[str] = set()      # surnames a title introduced alone ("President Putin")
+        for m in kb.person_title.finditer(text):
+            words = [_POSSESSIVE.sub("", w.strip(",.;:")) for w in m.group(1).split()]
+            while words and (not words[-1] or words[-1] in not_names or not _WORD_SHAPE.match(words[-1])):
+                words.pop()
+            if not words or any(w in not_names for w in words) or words[-1] in not_surnames:
+                continue
+            if len(words) == 1:
+                single.add(words[0])
+            else:
+                full[" ".join(words)] = " ".join(words)
+        for m in _RUN.finditer(text):
+            words = m.group(0).split()
+            if _POSSESSIVE.search(words[-1]) or any(_POSSESSIVE.search(w) for w in words[:-1]):
+                continue  # "Russia's Kursk", "Ukraine's path": not a name
+            while words and (words[0].rstrip(".") in titles or words[0] in not_names
+                             or _NATIONALITY.search(words[0]) and words[0] not in full):
+                words = words[1:]
+            if not 2 <= len(words) <= 3 or not all(_WORD_SHAPE.match(w) for w in words):
+                continue
+            if any(w in not_names for w in words) or words[-1] in not_surnames:
+                continue
+            name = " ".join(words)
+            alone = len(re.findall(rf"(?<![\w-]){re.escape(words[-1])}(?![\w-])", text)) - text.count(name)
+            if alone >= 1 or name in full:
+                full[name] = name
+        surnames: dict[str, set[str]] = {}
+        for name in full.values():
+            surnames.setdefault(name.split()[-1], set()).add(name)
+        self.names: dict[str, str] = {}
+        for name in full.values():
+            if not self._known(name):
+                self.names[name] = name
+        for surname, owners in surnames.items():
+            if len(owners) == 1 and not self._known(surname) and not self._known(next(iter(owners))):
+                self.names[surname] = next(iter(owners))
+        for surname in single - set(surnames):
+            if not self._known(surname) and surname not in not_surnames:
+                self.names[surname] = surname
+        keys = sorted(self.names, key=len, reverse=True)
+        # "Putin-Trump call": a hyphen may join two names
+        self.pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, keys)) + r")(?!\w)") if keys else None
+
+    def _known(self, name: str) -> bool:
+        return self.registry.resolve(name) is not None
+
+    def find(self, text: str) -> list[tuple[int, str]]:
+        """(position, full name) of each person of this article named in ``text``."""
+        if self.pattern is None:
+            return []
+        return [(m.start(), self.names[m.group(0)]) for m in self.pattern.finditer(text)]
