@@ -67,10 +67,21 @@ class Summary:
 _WORKER: dict = {}
 
 
+GAZETTEER = Path(__file__).parent / "data" / "gazetteer.yaml"
+
+
+def known_actors(root: Path, problems: list) -> dict[str, dict]:
+    """The timeline's actors, then the bundled gazetteer's countries and bodies it
+    does not name (its own entries win: they come first)."""
+    own = load_registry(root / "actors.yaml", problems)
+    general = load_registry(GAZETTEER, problems)
+    return {**own, **{k: v for k, v in general.items() if k not in own}}
+
+
 def _init_worker(timeline_dir: str) -> None:
     problems: list[YamlError] = []
     root = Path(timeline_dir)
-    actors = Registry(load_registry(root / "actors.yaml", problems))
+    actors = Registry(known_actors(root, problems))
     places = Registry(load_registry(root / "places.yaml", problems))
     _WORKER.update(actors=events.Gazetteer.build(actors), places=events.Gazetteer.build(places),
                    kb=events.knowledge(), problems=[str(p) for p in problems])
@@ -224,6 +235,10 @@ def extract(source_dir: Path, timeline_dir: Path, jobs: int = 0, progress: bool 
         proposals.update(m.proposals)
     used = {a for c in candidates for a in c.actors}
     proposals = {k: v for k, v in proposals.items() if v["name"] in used}
+    own = load_registry(timeline_dir / "actors.yaml", [])
+    for ident, entry in load_registry(GAZETTEER, []).items():  # countries the editors' registry lacks
+        if ident not in own and entry["name"] in used:
+            proposals[ident] = entry
     with Store(timeline_dir).locked() as store:  # events, proposals and sources: one run, one lock
         summary.store = store.apply(candidates, matcher=lambda cand, event: event.get("id") in earlier
                                     and merge.matcher(cand, event))
