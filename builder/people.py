@@ -11,11 +11,13 @@ names are left to the registry gazetteer.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .timeline import Registry
 
 _RUN = re.compile(r"(?:[A-Z][\w'’-]*\.?[ \t]+){1,4}[A-Z][\w'’-]+")
 _WORD_SHAPE = re.compile(r"^[A-Z][a-zà-ÿ'’-]*[a-zà-ÿ](?:-[A-Z][a-zà-ÿ'’-]+)?$|^[A-Z]\.$|^[A-Z][a-z]?[A-Z][a-zà-ÿ]+$")
+_CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w'’-]*(?![\w-])")
 _POSSESSIVE = re.compile(r"[’']s?$")
 _NATIONALITY = re.compile(r"(?:ian|ese|ish|ean|ench|ch|i|an)$")
 
@@ -39,6 +41,7 @@ class ArticlePeople:
                 single.add(words[0])
             else:
                 full[" ".join(words)] = " ".join(words)
+        counts = Counter(_CAPITALISED.findall(text))
         for m in _RUN.finditer(text):
             words = m.group(0).split()
             if _POSSESSIVE.search(words[-1]) or any(_POSSESSIVE.search(w) for w in words[:-1]):
@@ -51,7 +54,7 @@ class ArticlePeople:
             if any(w in not_names for w in words) or words[-1] in not_surnames:
                 continue
             name = " ".join(words)
-            alone = len(re.findall(rf"(?<![\w-]){re.escape(words[-1])}(?![\w-])", text)) - text.count(name)
+            alone = counts[words[-1]] - text.count(name)
             if alone >= 1 or name in full:
                 full[name] = name
         surnames: dict[str, set[str]] = {}
