@@ -66,7 +66,7 @@ def event_record(event: dict, timeline: Timeline) -> dict:
 def events_json(timeline: Timeline, events: list[dict] | None = None) -> str:
     events = timeline.published() if events is None else events
     data = {"events": [event_record(e, timeline) for e in events]}
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def events_by_year(timeline: Timeline) -> dict[int, str]:
