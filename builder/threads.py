@@ -41,13 +41,21 @@ def plural(kind: str) -> str:
     return kind if kind.endswith("s") else kind + "s"
 
 
+def parties(event: dict, actors: Registry) -> list[str]:
+    """Who a call or meeting is between: its people when it names two or more (the
+    governments listed beside Trump and Putin do not split their calls into
+    different series), else every actor it names."""
+    ids = list(dict.fromkeys(actors.resolve(str(a)) or str(a) for a in event.get("actors") or []))
+    people = [i for i in ids if (actors.entries.get(i) or {}).get("kind") == "person"]
+    return people if len(people) >= MIN_ACTORS else ids
+
+
 def find_threads(events: list[dict], actors: Registry) -> list[Thread]:
     """Every thread in ``events`` (already chronological), ordered by its first event."""
     groups: dict[tuple, list[dict]] = {}
     for event in events:
         kind = str(event.get("kind") or "")
-        names = [str(a) for a in event.get("actors") or []]
-        ids = tuple(sorted({actors.resolve(a) or a for a in names}))
+        ids = tuple(sorted(parties(event, actors)))
         if not kind or len(ids) < MIN_ACTORS:
             continue
         groups.setdefault((kind, ids), []).append(event)
@@ -55,7 +63,7 @@ def find_threads(events: list[dict], actors: Registry) -> list[Thread]:
     for (kind, ids), members in groups.items():
         if len(members) < MIN_EVENTS:
             continue
-        first = [actors.resolve(str(a)) or str(a) for a in members[0].get("actors") or []]
+        first = parties(members[0], actors)
         ordered = sorted(ids, key=lambda i: first.index(i) if i in first else len(first))
         shorts = [short_name(actors, i) for i in ordered]
         ident = model.slugify(f"{kind} {' '.join(shorts)}", words=12)

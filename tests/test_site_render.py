@@ -98,11 +98,12 @@ def test_json_ld_escapes_anything_that_could_end_the_script():
     assert "<" not in json_ld({"name": "</script><!--"}) and "&" not in json_ld({"a": "&amp;"})
 
 
-def test_calls_between_the_same_two_actors_form_a_numbered_thread():
+def test_calls_between_the_same_two_people_form_a_numbered_thread():
     actors = Registry({"trump": {"name": "Donald Trump", "kind": "person", "aliases": ["Trump"]},
-                       "putin": {"name": "Vladimir Putin", "kind": "person"}})
+                       "putin": {"name": "Vladimir Putin", "kind": "person"},
+                       "russia": {"name": "Russia", "kind": "government"}})
     events = [
-        {"id": "2025-02-12-a", "date": "2025-02-12", "kind": "call", "actors": ["trump", "putin"]},
+        {"id": "2025-02-12-a", "date": "2025-02-12", "kind": "call", "actors": ["trump", "putin", "russia"]},
         {"id": "2025-03-18-b", "date": "2025-03-18", "kind": "call", "actors": ["Vladimir Putin", "Trump"]},
         {"id": "2025-04-01-c", "date": "2025-04-01", "kind": "meeting", "actors": ["trump", "putin"]},
         {"id": "2025-05-19-d", "date": "2025-05-19", "kind": "call", "actors": ["trump", "putin"]},
