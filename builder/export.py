@@ -70,16 +70,13 @@ def events_json(timeline: Timeline, events: list[dict] | None = None) -> str:
 
 
 def events_by_year(timeline: Timeline) -> dict[int, str]:
-    """``events-YYYY.json``: the contract, one file per year (for embeds of a window),
-    without indentation: the same data as events.json in three quarters of the bytes."""
+    """``events-YYYY.json``: the contract, one file per year (for embeds of a window)."""
     years: dict[int, list[dict]] = {}
     for event in timeline.published():
         parts = model.parse_iso(event.get("date", ""))
         if parts:
             years.setdefault(parts[0], []).append(event)
-    return {year: json.dumps({"events": [event_record(e, timeline) for e in events]}, ensure_ascii=False,
-                             separators=(",", ":")) + "\n"
-            for year, events in sorted(years.items())}
+    return {year: events_json(timeline, events) for year, events in sorted(years.items())}
 
 
 def _datable(timeline: Timeline) -> list[dict]:
