@@ -70,13 +70,27 @@ def events_json(timeline: Timeline, events: list[dict] | None = None) -> str:
 
 
 def events_by_year(timeline: Timeline) -> dict[int, str]:
-    """``events-YYYY.json``: the contract, one file per year (for embeds of a window)."""
+    """``events-YYYY.json``: the same events, one file per year, for embeds of a date
+    window. An event spanning years is in each of them. Its sources keep what the
+    widget shows (publisher, title, link) but not their quotes, which stay in
+    events.json: the yearly files are half the size."""
     years: dict[int, list[dict]] = {}
     for event in timeline.published():
-        parts = model.parse_iso(event.get("date", ""))
-        if parts:
-            years.setdefault(parts[0], []).append(event)
-    return {year: events_json(timeline, events) for year, events in sorted(years.items())}
+        first, last = model.parse_iso(event.get("date", "")), model.parse_iso(event.get("end") or "")
+        if not first:
+            continue
+        for year in range(first[0], max(first[0], last[0] if last else first[0]) + 1):
+            years.setdefault(year, []).append(event)
+    out = {}
+    for year, events in sorted(years.items()):
+        records = [event_record(e, timeline) for e in events]
+        for record in records:
+            record["sources"] = [{k: v for k, v in s.items() if k not in _QUOTE_FIELDS} for s in record["sources"]]
+        out[year] = json.dumps({"events": records}, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return out
+
+
+_QUOTE_FIELDS = frozenset({"quote", "date_text", "resolved"})
 
 
 def _datable(timeline: Timeline) -> list[dict]:

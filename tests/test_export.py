@@ -118,7 +118,24 @@ def test_command_line_export_writes_each_format(fmt, check, tmp_path):
     assert len(check(out.read_text(encoding="utf-8"))) == PUBLISHED
 
 
-def test_events_json_by_year_splits_the_contract(timeline):
+def test_events_json_by_year_splits_the_contract_without_quotes(timeline):
     years = export.events_by_year(timeline)
     assert list(years) == [2025]
-    assert json.loads(years[2025]) == json.loads(export.events_json(timeline))
+    full = json.loads(export.events_json(timeline))["events"]
+    yearly = json.loads(years[2025])["events"]
+    assert [e["id"] for e in yearly] == [e["id"] for e in full]
+    for small, big in zip(yearly, full):
+        assert {k: v for k, v in small.items() if k != "sources"} == {k: v for k, v in big.items() if k != "sources"}
+        assert [s["source"] for s in small["sources"]] == [s["source"] for s in big["sources"]]
+        assert not any("quote" in s for s in small["sources"])
+
+
+def test_an_event_spanning_new_year_is_in_both_yearly_files(tmp_path):
+    (tmp_path / "2024").mkdir()
+    (tmp_path / "2024" / "2024-12-30-truce.yaml").write_text(
+        "id: 2024-12-30-truce\ntitle: Holiday truce\ndate: '2024-12-30'\nend: '2025-01-02'\nstatus: auto\n"
+        "sources: [{source: a, quote: q}]\n", encoding="utf-8")
+    from builder.timeline import load_timeline
+    years = export.events_by_year(load_timeline(tmp_path))
+    assert sorted(years) == [2024, 2025]
+    assert all("2024-12-30-truce" in text for text in years.values())
