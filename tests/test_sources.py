@@ -12,26 +12,9 @@ from builder import sources
 from builder.sources import (Article, ArticleError, Meta, find_dates, find_sources, published_from_line,
                              read_article)
 
-ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ROOT / "sources"
-FIXTURES = Path(__file__).parent / "fixtures" / "articles"
-SEEDS = yaml.safe_load((FIXTURES / "seeds-story.yaml").read_text(encoding="utf-8"))
-OTHERS = yaml.safe_load((FIXTURES / "fixtures-story.yaml").read_text(encoding="utf-8"))
+from article_fixtures import ANNOTATED, FIXTURES, OTHERS, ROOT, SEED_PATHS, SEEDS, SOURCES, rules  # noqa: E402
 
-
-def _find_seed(label: str) -> Path:
-    """The seed annotated as ``label``, found in sources/ by its headline: the
-    annotations hold however the files there are named."""
-    headline = SEEDS[label]["headline"]
-    for path in sorted(SOURCES.iterdir()):
-        if path.suffix in (".txt", ".md", ".html") and headline in path.read_text(encoding="utf-8", errors="replace"):
-            return path
-    return SOURCES / label
-
-
-SEED_PATHS = {label: _find_seed(label) for label in SEEDS}
-ANNOTATED = {**{n: (SEED_PATHS[n], a) for n, a in SEEDS.items()}, **{n: (FIXTURES / n, a) for n, a in OTHERS.items()}}
-RULES = yaml.safe_load((ROOT / "builder" / "data" / "metadata.yaml").read_text(encoding="utf-8"))
+RULES = rules("metadata.yaml")
 
 
 def meta(article: Article) -> dict[str, tuple[str, str]]:
