@@ -31,7 +31,7 @@ from pathlib import Path
 from . import model
 # LOCK_FILE, Lock and patch_event_text are also imported from here (check.py, tests).
 from .eventfile import patch_event_text, render_new_event
-from .lock import LOCK_FILE, Lock
+from .lock import LOCK_FILE, Lock  # noqa: F401 (re-exported)
 from .timeline import Timeline, event_files, load_timeline, norm_name
 from .yamlio import YamlError, dumps, loads, read_text, write_atomic
 

@@ -39,7 +39,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
 
 from . import sources
 from .story_text import _md_units, _txt_units
@@ -276,9 +275,6 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
     n = len(units)
     if not n:
         return Story(headline=title_hint, blocks=[], dropped=dropped)
-    panel_re, end_re, ticker_re = R["panel_markers"], R["end_markers"], R["ticker_markers"]
-    inline_re, aside_re = R["inline"], R["aside_markers"]
-
     line_roles, long_roles, roles, max_words = R["line_roles"], R["long_line_roles"], R["roles"], R["max_words"]
 
     def marker(u: _Unit) -> str:
@@ -372,7 +368,6 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
         return Story(headline=title_hint, blocks=[], dropped=dropped)
 
     # --- the headline: the earliest title-shaped line in the header just above the body.
-    header_idx: list[int] = []
     headline_i = hinted
     if headline_i < 0:
         h1 = [i for i in range(start) if units[i].heading == 1]

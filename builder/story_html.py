@@ -23,7 +23,6 @@ def _html_story(article: "Article") -> Story:
     import lxml.etree as etree
     import lxml.html
     import trafilatura
-    from trafilatura.metadata import extract_metadata
 
     html = article.text
     dropped: list[tuple[int, str]] = []

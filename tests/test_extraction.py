@@ -4,7 +4,6 @@ import random
 import shutil
 from pathlib import Path
 
-import pytest
 
 from builder import merge
 from builder.cli import main

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import codecs
-from pathlib import Path
 
 import pytest
 import yaml
@@ -12,7 +11,7 @@ from builder import sources
 from builder.sources import (Article, ArticleError, Meta, find_dates, find_sources, published_from_line,
                              read_article)
 
-from article_fixtures import ANNOTATED, FIXTURES, OTHERS, ROOT, SEED_PATHS, SEEDS, SOURCES, rules  # noqa: E402
+from article_fixtures import ANNOTATED, FIXTURES, ROOT, SEED_PATHS, SEEDS, SOURCES, rules  # noqa: E402
 
 RULES = rules("metadata.yaml")
 

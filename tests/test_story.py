@@ -12,7 +12,7 @@ from builder import story as story_mod
 from builder.sources import Article, read_article
 from builder.story import Block, Story, find_story, is_caption, line_rule
 
-from article_fixtures import ANNOTATED, FIXTURES, OTHERS, ROOT, SEED_PATHS, SEEDS, SOURCES, rules  # noqa: E402
+from article_fixtures import ANNOTATED, FIXTURES, ROOT, SEED_PATHS, SEEDS, SOURCES, rules  # noqa: E402
 
 RULES = rules("boilerplate.yaml")
 
