@@ -64,10 +64,8 @@ class Summary:
 
 # --- one article --------------------------------------------------------------
 
-_WORKER: dict = {}
-
-
 GAZETTEER = Path(__file__).parent / "data" / "gazetteer.yaml"
+_WORKER: dict = {}  # per process: the registries' gazetteers and the event knowledge
 
 
 def known_actors(root: Path, problems: list) -> dict[str, dict]:
@@ -145,7 +143,6 @@ def mentions_of(source_dir: Path, timeline_dir: Path, jobs: int = 0, progress: b
     summary = Summary()
     mentions: list = []
     metadata: dict[str, dict] = {}
-    summary.inferred = {}
     results = iter_results(paths, timeline_dir, jobs)
     if progress and len(paths) > 20:
         from tqdm import tqdm
