@@ -393,6 +393,9 @@ def _is_person(registry: Registry, ident: str) -> bool:
     return entry is None or entry.get("kind", "person") == "person"
 
 
+_CAPITAL = re.compile(r"\b[A-Z][a-z]+\b")  # a named subject of its own ("The Senate passed ...")
+_DAYISH = re.compile(r"\d{4}|\b(?:yesterday|today|tonight|tomorrow|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|"
+                     r"jun|jul|aug|sep|oct|nov|dec)", re.I)
 _FINER = {"day": 1.5, "week": 0.5, "month": 0.0, "year": -1.0}  # a finer date is the likelier one
 _CLAUSE_BREAK = re.compile(r"[,;:—–]|\b(?:and|but|that|where|which|who|while|after|before)\b")
 
@@ -417,6 +420,8 @@ def _mention(sentence: str, caption: bool, ctx: Context, here: Found, previous_p
     for t in here.timexes:
         if t.type not in ("DATE", "TIME") or _inside(t.start, quoted):
             continue
+        if t.type == "TIME" and t.relative and not _DAYISH.search(t.text):
+            continue  # "at 12:49 local time": the hour of a day named elsewhere, not the publication day
         span = iso_span(t.value, t.end_value)
         if span is None:
             continue
@@ -429,7 +434,8 @@ def _mention(sentence: str, caption: bool, ctx: Context, here: Found, previous_p
     hits = sorted(here.actors)
     actors = _ordered([_name(registry, i) for _, i in hits])
     people = _ordered([_name(registry, i) for _, i in hits if _is_person(registry, i)])
-    if not people and previous_people and (not actors or kb.people_anaphora.search(sentence)):
+    own_subject = any(w not in kb.not_names for w in _CAPITAL.findall(sentence[:triggers[0][0]]))
+    if not people and previous_people and ((not actors and not own_subject) or kb.people_anaphora.search(sentence)):
         # "The last conversation ...", "both leaders": the people just named
         people = _ordered([_name(registry, i) for i in previous_people])
         actors = _ordered(people + actors)

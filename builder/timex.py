@@ -92,6 +92,8 @@ class _Scan:
             if cs < end and ce > start:
                 continue  # a cue inside the expression ("next Monday") is handled by its rule
             dist = start - ce if ce <= start else (cs - end) * 1.5
+            if cs >= end and "," in self.text[end:cs]:
+                dist *= 3  # ", his office said": the report's tense, not the event's
             if best_dist is None or dist < best_dist:
                 best, best_dist = ("future" if future else "past"), dist
         return best

@@ -58,7 +58,7 @@ def _join(names: list[str]) -> str:
 
 _LEAD = re.compile(r"^(?:(?:on|in|at|by|during|since|from|about|around|late|early|this|last|next|that|who|which|"
                    r"where|when|while|after|before|then|also|again|,|and|but|has|have|had|was|were|is|are)\s+)+", re.I)
-_CUT = re.compile(r"[,;:!?—–(“”\"]|\.\s|\.$|\s-\s|\b(?:who|which|where|while|amid|despite|because|although|according to)\b")
+_CUT = re.compile(r",(?!\d)|[;:!?—–(“”\"]|\.\s|\.$|\s-\s|\b(?:who|which|where|while|amid|despite|because|although|according to)\b")
 
 
 def _clause(sentence: str, start: int, limit: int = 11, skip: tuple[int, int] | None = None) -> str:
@@ -181,7 +181,8 @@ def make_title(mention: Mention, kind: Kind, sentence: str, trig_start: int, tri
             who = [subject] if subject else []
         template = kind.title if len(who) >= 2 else kind.title_one if who else kind.title_none
         title = template.format(actors=_join(who[:4]), first=who[0] if who else "", rest=_join(who[1:3]),
-                                place=place, where=where, object=obj or kind.name, verb=verb)
+                                place=place, where=where, object=obj or kind.name, verb=verb,
+                                phrase=_clause(sentence, trig_start, 10, skip=skip))
     if kind.name == "call":
         hours = re.search(r"\b(one|two|three|four|[1-4])-hour\b", sentence, re.I)
         if hours:

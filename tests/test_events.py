@@ -105,3 +105,26 @@ def test_people_introduced_by_a_title_are_proposed_as_actors():
 def test_sentences_split_without_breaking_abbreviations():
     text = "Mr. Alpha met U.S. officials on Feb. 28, 2025. Then he left."
     assert events.sentences(text) == ["Mr. Alpha met U.S. officials on Feb. 28, 2025.", "Then he left."]
+
+
+def test_a_clock_time_alone_does_not_date_an_event():
+    found = detect("The quake hit at 12:49 local time near the city, officials said.", anchor=dt.date(2025, 4, 24))
+    assert all(m.date != "2025-04-24" for m in found)
+
+
+def test_a_sentence_with_its_own_subject_does_not_borrow_the_previous_people():
+    found = detect("Anna Alpha praised the vote. The Senate passed the bill on Monday by 40 votes to 7.")
+    vote = [m for m in found if m.kind == "vote"]
+    assert vote and "Anna Alpha" not in vote[0].actors and vote[0].title == "Senate passes bill"
+
+
+def test_titles_keep_numbers_whole_and_disasters_say_what_struck():
+    [quake] = detect("A magnitude 6.2 earthquake struck southern Turkey on Wednesday, killing at least 12 people.")
+    assert quake.kind == "disaster" and quake.title == "Earthquake struck southern Turkey"
+    [deaths] = detect("In February 2023, two earthquakes killed more than 53,000 people in the south.")
+    assert "53,000" in deaths.title
+
+
+def test_a_planned_visit_on_a_bare_weekday_is_the_coming_one():
+    [visit] = detect("Anna Alpha will visit the region on Friday, her office said.", anchor=dt.date(2025, 4, 24))
+    assert visit.kind == "visit" and visit.date == "2025-04-25" and visit.planned

@@ -299,3 +299,11 @@ def test_a_rule_whose_first_word_cannot_be_listed_is_tried_everywhere():
     assert first_two_tokens(r"(?:the\s+)?[a-z]+\s+day") is None
     assert first_two_tokens(r"(?:the\s+)?(?:past|next)\s+day") == {("the", "past"), ("the", "next"),
                                                                    ("past", "day"), ("next", "day")}
+
+
+def test_a_trailing_attribution_does_not_set_the_tense_of_a_bare_weekday():
+    anchor = dt.date(2025, 4, 24)  # a Thursday
+    [friday] = tag("The president will visit the region on Friday, his office said.", anchor)
+    assert friday.value == "2025-04-25"
+    [past] = tag("He met them on Friday, officials said.", anchor)
+    assert past.value == "2025-04-18"
