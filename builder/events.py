@@ -23,6 +23,7 @@ import yaml
 from .people import ArticlePeople
 from .timeline import Registry, norm_name
 from .titles import make_title
+from .alternation import NameFinder, factored
 
 DATA_PATH = Path(__file__).parent / "data" / "events.yaml"
 UNDATED_WINDOW_DAYS = 31
@@ -85,8 +86,9 @@ class Knowledge:
     anaphora: re.Pattern
     people_anaphora: re.Pattern
     say_verbs: frozenset
-    dateish: re.Pattern   # a block without a match holds no calendar date
+    dateish: re.Pattern   # a lower-cased block without a match holds no calendar date
     triggers: re.Pattern  # every kind's triggers in one pattern, one group per kind, for lower-cased text
+    trigger_starts: re.Pattern  # the same triggers regrouped by letter (alternation.factored): where one starts
     cased: re.Pattern     # the few triggers that look at capitals ("met" + a name), for the text as written
     raw: dict
 
@@ -120,11 +122,16 @@ def knowledge(path: Path = DATA_PATH) -> Knowledge:
         anaphora=re.compile(data["anaphora"], re.I),
         people_anaphora=re.compile(data["people_anaphora"], re.I),
         say_verbs=frozenset(data["say_verbs"]),
-        dateish=re.compile(data["dateish"], re.I),
+        dateish=re.compile(data["dateish"]),
         triggers=_combined(data, cased=False),
+        trigger_starts=re.compile(r"(?<![\w-])(?:" + factored(_lowercase_triggers(data)) + r")(?![\w-])"),
         cased=_combined(data, cased=True),
         raw=data,
     )
+
+
+def _lowercase_triggers(data: dict) -> list[str]:
+    return [p for spec in data["kinds"].values() for p in spec["triggers"] if "[A-Z]" not in p]
 
 
 def _combined(data: dict, cased: bool) -> re.Pattern:
@@ -198,7 +205,7 @@ class Gazetteer:
     """Finds registry names in text with one compiled pattern."""
 
     registry: Registry
-    pattern: re.Pattern | None
+    pattern: NameFinder | None
     ids: dict = field(default_factory=dict)  # each name as written -> registry id
 
     @classmethod
@@ -210,8 +217,7 @@ class Gazetteer:
                     names[name] = ident
         if not names:
             return cls(registry, None)
-        alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        return cls(registry, re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), names)
+        return cls(registry, NameFinder(names), names)
 
     def find(self, text: str) -> list[tuple[int, str]]:
         """(position, registry id) of each name found, in order."""
@@ -299,7 +305,8 @@ def detect(blocks, ctx: Context, tag) -> list[Mention]:
         caption = block.kind == "caption"
         text = block.text
         spans = sentence_spans(text)
-        triggers = _triggers(text, ctx.kb, _quoted_spans(text))
+        low = _lower(text)
+        triggers = _triggers(text, low, ctx.kb, _quoted_spans(text))
         if not triggers:  # no happening named: only the people named last matter, for later sentences
             named = sorted((pos, i) for pos, i in ctx.actors.find(text) + people.find(text)
                            if _is_person(ctx.actors.registry, i))
@@ -310,7 +317,7 @@ def detect(blocks, ctx: Context, tag) -> list[Mention]:
             pending = None
             continue
         try:
-            timexes = tag(text, ctx.anchor) if ctx.kb.dateish.search(text) else []
+            timexes = tag(text, ctx.anchor) if ctx.kb.dateish.search(low) else []
         except Exception:  # the tagger promises not to raise; a block is not worth a crash
             timexes = []
         actor_hits = ctx.actors.find(text) + people.find(text)
@@ -400,16 +407,35 @@ _FINER = {"day": 1.5, "week": 0.5, "month": 0.0, "year": -1.0}  # a finer date i
 _CLAUSE_BREAK = re.compile(r"[,;:—–]|\b(?:and|but|that|where|which|who|while|after|before)\b")
 
 
-def _triggers(text: str, kb: Knowledge, quoted) -> list[tuple[int, int, Kind]]:
+def _lower(text: str) -> str:
     low = text.lower()
     if len(low) != len(text):  # a few characters change length when lowered ("İ"): keep offsets right
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return low
+
+
+def _triggers(text: str, low: str, kb: Knowledge, quoted) -> list[tuple[int, int, Kind]]:
     found = []
-    for m in list(kb.triggers.finditer(low)) + list(kb.cased.finditer(text)):
+    for m in _lowercase_matches(kb, low) + list(kb.cased.finditer(text)):
         if _inside(m.start(), quoted) or kb.irrealis.search(text[max(0, m.start() - 40):m.start()]):
             continue
         found.append((m.start(), m.end(), kb.kinds[m.lastgroup]))
     return sorted(found, key=lambda t: (t[0], t[1]))
+
+
+def _lowercase_matches(kb: Knowledge, low: str) -> list[re.Match]:
+    """``kb.triggers.finditer(low)``, three times faster: ``kb.trigger_starts`` finds
+    where a trigger starts, ``kb.triggers`` then says which one, at that place only."""
+    out, pos = [], 0
+    starts, exact = kb.trigger_starts.search, kb.triggers.match
+    while (m := starts(low, pos)) is not None:
+        found = exact(low, m.start())
+        if found is None:  # cannot happen (the same alternatives); never loop on it
+            pos = m.start() + 1
+            continue
+        out.append(found)
+        pos = max(found.end(), m.start() + 1)
+    return out
 
 
 def _mention(sentence: str, caption: bool, ctx: Context, here: Found, previous_people, order) -> Mention | None:

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 
 from .timeline import Registry
+from .alternation import NameFinder
 
 _RUN = re.compile(r"(?:[A-Z][\w'’-]*\.?[ \t]+){1,4}[A-Z][\w'’-]+")
 _WORD_SHAPE = re.compile(r"^[A-Z][a-zà-ÿ'’-]*[a-zà-ÿ](?:-[A-Z][a-zà-ÿ'’-]+)?$|^[A-Z]\.$|^[A-Z][a-z]?[A-Z][a-zà-ÿ]+$")
@@ -70,9 +71,8 @@ class ArticlePeople:
         for surname in single - set(surnames):
             if not self._known(surname) and surname not in not_surnames:
                 self.names[surname] = surname
-        keys = sorted(self.names, key=len, reverse=True)
         # "Putin-Trump call": a hyphen may join two names
-        self.pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, keys)) + r")(?!\w)") if keys else None
+        self.pattern = NameFinder(self.names) if self.names else None
 
     def _known(self, name: str) -> bool:
         return self.registry.resolve(name) is not None

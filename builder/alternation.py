@@ -1,0 +1,152 @@
+"""Patterns of many alternatives (names, trigger phrases) that Python's ``re`` runs fast.
+
+``re`` tries the branches of an alternation one after another at every place a
+match may start: a pattern of 300 names costs 300 tries at every capital letter.
+A branch that begins with a plain letter is skipped at once when the text has
+another letter there, so the same alternatives grouped by their first letters,
+as a trie ("Ukrain(?:e|ian)"), cost a handful of tries instead. The patterns
+built here match the same texts as the plain alternations they come from.
+
+- ``NameFinder``: literal names as whole words, longest first.
+- ``factored``: regular expressions (the trigger phrases of events.yaml)
+  regrouped by their leading letters, for finding *where* one of them starts.
+"""
+from __future__ import annotations
+
+import re
+
+_END = ""  # the key marking "a name ends here" in a trie node
+_SPECIAL = frozenset(".^$*+?{}[]\\|()")
+_QUANTIFIERS = ("?", "*", "+", "{")
+_WORD = re.compile(r"\w")
+
+
+def trie_pattern(names) -> str:
+    """A regular expression matching exactly ``names`` (literal strings), preferring
+    the longest where several begin at the same place."""
+    root: dict = {}
+    for name in names:
+        if not name:
+            continue
+        node = root
+        for ch in name:
+            node = node.setdefault(ch, {})
+        node[_END] = {}
+    return _node(root) if root else r"(?!x)x"
+
+
+def _node(node: dict) -> str:
+    branches = [re.escape(ch) + _node(child) for ch, child in sorted(node.items()) if ch != _END]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if _END in node:  # a name may stop here: try the longer ones first (greedy), then stop
+        return "(?:" + body + ")?"
+    return body
+
+
+class NameFinder:
+    """Where ``names`` stand in a text as whole words (not inside a longer word)."""
+
+    def __init__(self, names):
+        self.pattern = re.compile("(?:" + trie_pattern(names) + r")(?!\w)")
+
+    def finditer(self, text: str):
+        """The matches, left to right, not overlapping: those of ``re.finditer`` with
+        ``(?<!\\w)`` in front, which would stop the engine from skipping ahead to
+        the letters a name can begin with."""
+        search, pos = self.pattern.search, 0
+        while True:
+            m = search(text, pos)
+            if m is None:
+                return
+            start = m.start()
+            if start and _WORD.match(text, start - 1):
+                pos = start + 1  # inside a longer word ("McDonald"): look again one letter on
+                continue
+            yield m
+            pos = m.end()
+
+
+def factored(patterns: list[str]) -> str:
+    """One regular expression matching where any of ``patterns`` matches, with the
+    alternatives grouped by their leading letters: "phone call|phone talks|killed"
+    becomes "phone\\ (?:call|talks)|killed" (in effect; the grouping goes on letter
+    by letter). A leading group is spread out first ("(?:met|meets) with" gives
+    "met with" and "meets with"). Patterns that start otherwise (a class, an
+    escape) are kept whole, after the others. Alternatives may come out in another
+    order, so use the result to find where a match starts, not which one."""
+    buckets: dict[str, list[str]] = {}
+    other: list[str] = []
+    for p in patterns:
+        spread = _leading(p) if p else None
+        if spread is None:
+            other.append(p)
+            continue
+        for first, rest in spread:
+            buckets.setdefault(first, []).append(rest)
+    parts = []
+    for first, rests in buckets.items():
+        inner = factored(rests) if len(rests) > 1 else rests[0]
+        parts.append(re.escape(first) + (f"(?:{inner})" if inner else ""))
+    parts += [f"(?:{p})" for p in other]
+    return "|".join(parts)
+
+
+def _leading(p: str) -> list[tuple[str, str]] | None:
+    """``p`` as (first letter, rest) pairs whose union is ``p``, or None."""
+    if p[0] not in _SPECIAL and not p[1:2].startswith(_QUANTIFIERS):
+        return [(p[0], p[1:])]
+    if p.startswith("(?:"):
+        close = _close(p)
+        after = p[close + 1:]
+        if after.startswith(_QUANTIFIERS):
+            return None
+        out = []
+        for alternative in _split(p[3:close]):
+            spread = _leading(alternative + after) if alternative + after else None
+            if spread is None:
+                return None
+            out += spread
+        return out
+    return None
+
+
+def _tokens(p: str):
+    """(position, token) of ``p``: an escape, a character class or one character."""
+    i = 0
+    while i < len(p):
+        if p[i] == "\\":
+            yield i, p[i:i + 2]
+            i += 2
+        elif p[i] == "[":
+            j = i + 2 if p[i + 1:i + 2] == "]" else i + 1
+            while p[j] != "]":
+                j += 2 if p[j] == "\\" else 1
+            yield i, p[i:j + 1]
+            i = j + 1
+        else:
+            yield i, p[i]
+            i += 1
+
+
+def _close(p: str) -> int:
+    """The position of the parenthesis closing the one at the start of ``p``."""
+    depth = 0
+    for i, tok in _tokens(p):
+        depth += (tok == "(") - (tok == ")")
+        if depth == 0:
+            return i
+    raise ValueError(f"unbalanced parentheses in {p!r}")
+
+
+def _split(p: str) -> list[str]:
+    """The top-level alternatives of ``p``."""
+    out, depth, start = [], 0, 0
+    for i, tok in _tokens(p):
+        depth += (tok == "(") - (tok == ")")
+        if tok == "|" and depth == 0:
+            out.append(p[start:i])
+            start = i + 1
+    out.append(p[start:])
+    return out

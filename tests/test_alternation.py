@@ -1,0 +1,51 @@
+"""The fast alternations match what the plain ones match."""
+import re
+
+from hypothesis import given, settings, strategies as st
+
+from builder.alternation import NameFinder, factored, trie_pattern
+from builder.events import knowledge
+
+NAMES = ["Ukraine", "Ukrainian", "United States", "United Nations", "UN", "U.S.", "the Kremlin", "Al Jazeera"]
+
+
+def plain(names):
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?!\w)")
+
+
+def test_a_trie_of_names_prefers_the_longest():
+    assert re.fullmatch(trie_pattern(["UN", "United Nations", "United"]), "United Nations")
+    found = [m.group(0) for m in NameFinder(NAMES).finditer("The United Nations and Ukrainian troops; UNESCO, U.S.")]
+    assert found == ["United Nations", "Ukrainian", "U.S."]
+
+
+def test_a_name_inside_a_longer_word_is_not_found():
+    assert [m.group(0) for m in NameFinder(["Donald", "Don"]).finditer("McDonald met Don and Donalds")] == ["Don"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(NAMES + ["Un", "States", "Kremlin"]), max_size=8).map(" ".join),
+       st.text(alphabet="aU .-,", max_size=6))
+def test_names_are_found_exactly_where_the_plain_alternation_finds_them(words, noise):
+    text = noise + words + noise + words
+    assert [m.span() for m in NameFinder(NAMES).finditer(text)] == [m.span() for m in plain(NAMES).finditer(text)]
+
+
+def test_factored_triggers_start_where_the_plain_ones_do():
+    kb = knowledge()
+    alternatives = [p for spec in kb.raw["kinds"].values() for p in spec["triggers"] if "[A-Z]" not in p]
+    fast = re.compile(factored(alternatives))
+    every = re.compile("|".join(f"(?:{p})" for p in alternatives))
+    examples = [e.lower() for spec in kb.raw["kinds"].values() for e in spec.get("examples", [])]
+    assert examples
+    for text in examples:
+        for i in range(len(text)):
+            assert bool(fast.match(text, i)) == bool(every.match(text, i)), (text, i)
+
+
+def test_factoring_spreads_a_leading_group_and_keeps_the_rest():
+    pattern = factored(["(?:met|meets) with", "phone call", "phone talks?", r"\d+-hour call"])
+    for text in ("met with", "meets with", "phone call", "phone talk", "phone talks", "2-hour call"):
+        assert re.fullmatch(f"(?:{pattern})", text), text
+    for text in ("meet with", "phone", "hour call"):
+        assert not re.fullmatch(f"(?:{pattern})", text), text
