@@ -9,7 +9,8 @@ built here match the same texts as the plain alternations they come from.
 
 - ``NameFinder``: literal names as whole words, longest first.
 - ``factored``: regular expressions (the trigger phrases of events.yaml)
-  regrouped by their leading letters, for finding *where* one of them starts.
+  regrouped by their leading letters, for finding *where* one of them starts;
+  ``Located`` then asks the original pattern what matched there.
 """
 from __future__ import annotations
 
@@ -150,3 +151,26 @@ def _split(p: str) -> list[str]:
             start = i + 1
     out.append(p[start:])
     return out
+
+
+class Located:
+    """``exact.finditer(text)``, faster: ``starts`` (built with ``factored``) finds
+    each place where ``exact`` can match, and ``exact`` is run at that place only,
+    so the matches (and their groups) are exactly those of ``exact``."""
+
+    def __init__(self, exact: re.Pattern, starts: re.Pattern):
+        self.exact, self.starts = exact, starts
+
+    def finditer(self, text: str):
+        search, match, pos = self.starts.search, self.exact.match, 0
+        while (m := search(text, pos)) is not None:
+            found = match(text, m.start())
+            if found is None:  # ``starts`` promised a match here; never loop on a broken promise
+                pos = m.start() + 1
+                continue
+            yield found
+            pos = max(found.end(), m.start() + 1)
+
+    @property
+    def pattern(self) -> str:
+        return self.exact.pattern

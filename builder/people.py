@@ -16,9 +16,12 @@ from collections import Counter
 from .timeline import Registry
 from .alternation import NameFinder
 
-_RUN = re.compile(r"(?:[A-Z][\w'’-]*\.?[ \t]+){1,4}[A-Z][\w'’-]+")
+# Both begin with a capital, written first so that the engine can skip to the
+# capitals (a look-behind in front would stop it): "[A-Z](?<![\w-].)" is a capital
+# with no letter or hyphen before it.
+_RUN = re.compile(r"[A-Z][\w'’-]*\.?[ \t]+(?:[A-Z][\w'’-]*\.?[ \t]+){0,3}[A-Z][\w'’-]+")
 _WORD_SHAPE = re.compile(r"^[A-Z][a-zà-ÿ'’-]*[a-zà-ÿ](?:-[A-Z][a-zà-ÿ'’-]+)?$|^[A-Z]\.$|^[A-Z][a-z]?[A-Z][a-zà-ÿ]+$")
-_CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w'’-]*(?![\w-])")
+_CAPITALISED = re.compile(r"[A-Z](?<![\w-].)[\w'’-]*(?![\w-])")
 _POSSESSIVE = re.compile(r"[’']s?$")
 _NATIONALITY = re.compile(r"(?:ian|ese|ish|ean|ench|ch|i|an)$")
 
@@ -27,7 +30,7 @@ class ArticlePeople:
     def __init__(self, texts: list[str], kb, registry: Registry):
         self.registry = registry
         text = "\n".join(texts)
-        titles = {w.rstrip(".").replace("\\", "") for t in kb.raw["person_titles"] for w in t.split()}
+        titles = kb.title_words
         not_names = kb.not_names
         not_surnames = set(kb.raw.get("not_surnames", ()))
         full: dict[str, str] = {}     # as written -> full name

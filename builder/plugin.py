@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import os
+import posixpath
 import re
 from pathlib import Path
 
@@ -31,7 +33,18 @@ log = get_plugin_logger("timeline")
 EMBED_DIR = Path(__file__).parent / "embed"
 CSS = "assets/timeline-site.css"
 ICONS = "assets/timeline-icons.svg"
+THEME_JS = "assets/timeline-theme.js"
 SVG = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" viewBox="([^"]+)">(.*?)</svg>', re.S)
+# mkdocs-material's inline scripts (base.html): the same on every page but for the
+# relative path to the site's root.
+SCOPE_JS = re.compile(r'<script>__md_scope=new URL\("([^"]*)",location\),(__md_.*?)</script>\n?')
+TABS_JS = re.compile(r'<script>(var target=document\.getElementById\(location\.hash[^<]*)</script>\n?')
+CONFIG_JS = re.compile(r'<script id="__config" type="application/json">([^<]*)</script>')
+# Whitespace next to the tags of block boxes is never rendered (no <pre> on these pages).
+BLOCK = ("html|head|body|meta|link|title|script|div|header|nav|main|footer|article|ul|ol|li|dl|dt|dd|p|"
+         "h[1-6]|blockquote|form|table|thead|tbody|tr|th|td")
+SPACE_AFTER_BLOCK = re.compile(rf"(</?(?:{BLOCK})\b[^<>]*>)\s+(?=<)")
+SPACE_BEFORE_BLOCK = re.compile(rf"(?<=>)\s+(?=</?(?:{BLOCK})\b)")
 
 
 class TimelineConfig(Config):
@@ -86,6 +99,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):
 
         self.pages: dict[str, Page] = {}
         self.icons: dict[str, tuple[str, str]] = {}
+        self.theme_js: tuple[str, str, str] | None = None
         taken = set(files.src_uris)
         docs_dir = Path(config.docs_dir).resolve()
         for page in site.pages:
@@ -181,11 +195,15 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):
     def on_post_page(self, output, *, page, config):
         if page.file.src_uri not in self.pages:
             return output
-        # Indentation and blank lines are a sixth of a page; they never matter outside <pre>.
+        # Indentation, blank lines and line breaks between blocks are a sixth of a page;
+        # they never matter outside <pre>.
         if "<pre" not in output and "<textarea" not in output:
             output = re.sub(r"\n\s+", "\n", output)
+            output = SPACE_BEFORE_BLOCK.sub("", SPACE_AFTER_BLOCK.sub(r"\1", output))
+        root = "../" * page.url.count("/")
+        output = self.share_theme_scripts(output, page.url, root)
         # The theme's icons are inlined in every page (2 KB); point at one shared sprite instead.
-        sprite = "../" * page.url.count("/") + ICONS
+        sprite = root + ICONS
 
         def use(match):
             key = "i" + hashlib.sha1(match.group(0).encode()).hexdigest()[:10]
@@ -194,8 +212,46 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):
 
         return SVG.sub(use, output)
 
+    def share_theme_scripts(self, output: str, url: str, root: str) -> str:
+        """The theme's inline scripts (its local-storage helpers, its content-tabs
+        fix and its config, 1.1 KB) are the same on every page but for the relative
+        path to the site's root: load them from one cached file, which finds the root
+        from its own address. Pages whose scripts differ keep theirs inline."""
+        scope, tabs, config = SCOPE_JS.search(output), TABS_JS.search(output), CONFIG_JS.search(output)
+        if not (scope and tabs and config):
+            return output
+        folder = posixpath.dirname(url)
+        settings = json.loads(config.group(1))
+        if not isinstance(settings.get("base"), str) or not isinstance(settings.get("search"), str) \
+                or posixpath.normpath(posixpath.join(folder, scope.group(1))) != "." \
+                or posixpath.normpath(posixpath.join(folder, settings["base"])) != ".":
+            return output  # a scope of its own (extra.scope)
+        settings["base"] = ""
+        settings["search"] = posixpath.normpath(posixpath.join(folder, settings["search"]))
+        shared = (scope.group(2), tabs.group(1), json.dumps(settings, sort_keys=True, ensure_ascii=False))
+        if self.theme_js is None:
+            self.theme_js = shared
+        if shared != self.theme_js:
+            return output
+        rest = output[:scope.start()] + output[scope.end():tabs.start()] + output[tabs.end():config.start()]
+        if "__md_" in rest:
+            return output  # another inline script uses the helpers before the shared file has run
+        return rest + f'<script src="{root}{THEME_JS}"></script>' + output[config.end():]
+
     def on_post_build(self, *, config) -> None:
         site = Path(config.site_dir)
+        if self.theme_js is not None:
+            helpers, tabs, settings = self.theme_js
+            up = "../" * THEME_JS.count("/")
+            (site / THEME_JS).write_text(
+                "/* mkdocs-material's inline scripts (base.html), shared by the timeline's pages\n"
+                "   (builder/plugin.py); the site's root is found from this file's address. */\n"
+                f'(function(root){{__md_scope=new URL(root),{helpers};\n'
+                f"var config={settings};\n"
+                "config.base=root;config.search=new URL(config.search,root).href;\n"
+                'var el=document.createElement("script");el.id="__config";el.type="application/json";'
+                "el.textContent=JSON.stringify(config);document.currentScript.after(el);\n"
+                f"{tabs}}})(new URL({json.dumps(up)},document.currentScript.src).href);\n", encoding="utf-8")
         symbols = "".join(f'<symbol id="{key}" viewBox="{box}">{body}</symbol>'
                           for key, (box, body) in sorted(self.icons.items()))
         (site / ICONS).write_text(f'<svg xmlns="http://www.w3.org/2000/svg">{symbols}</svg>\n', encoding="utf-8")

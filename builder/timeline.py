@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import model
@@ -27,6 +28,7 @@ REGISTRIES = ("actors", "places")
 SCHEMA_HEADER = "# yaml-language-server: $schema={}\n"
 
 
+@lru_cache(maxsize=1 << 16)
 def norm_name(name: str) -> str:
     """How names are compared: case, accents, punctuation and 'the' do not count."""
     text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii").lower()
