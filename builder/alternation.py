@@ -155,17 +155,21 @@ def _split(p: str) -> list[str]:
 
 class Located:
     """``exact.finditer(text)``, faster: ``starts`` (built with ``factored``) finds
-    each place where ``exact`` can match, and ``exact`` is run at that place only,
-    so the matches (and their groups) are exactly those of ``exact``."""
+    each place where ``exact`` may match, and ``exact`` is run at that place only,
+    so the matches (and their groups) are exactly those of ``exact``. ``starts``
+    must match wherever ``exact`` does; it may match more."""
 
     def __init__(self, exact: re.Pattern, starts: re.Pattern):
         self.exact, self.starts = exact, starts
 
-    def finditer(self, text: str):
+    def finditer(self, text: str, where: str | None = None):
+        """The matches of ``exact`` in ``text``; ``starts`` may search another string
+        of the same length, ``where`` (the lower-cased text)."""
         search, match, pos = self.starts.search, self.exact.match, 0
-        while (m := search(text, pos)) is not None:
+        where = text if where is None else where
+        while (m := search(where, pos)) is not None:
             found = match(text, m.start())
-            if found is None:  # ``starts`` promised a match here; never loop on a broken promise
+            if found is None:
                 pos = m.start() + 1
                 continue
             yield found

@@ -83,13 +83,13 @@ class Knowledge:
     person_title: Located
     title_words: frozenset  # the words of person_titles ("Prime", "Minister")
     not_names: frozenset
-    irrealis: re.Pattern
+    irrealis: re.Pattern  # for lower-cased text
     anaphora: re.Pattern
     people_anaphora: re.Pattern
     say_verbs: frozenset
     dateish: re.Pattern   # a lower-cased block without a match holds no calendar date
     triggers: Located     # every kind's triggers in one pattern, one group per kind, for lower-cased text
-    cased: re.Pattern     # the few triggers that look at capitals ("met" + a name), for the text as written
+    cased: Located        # the few triggers that look at capitals ("met" + a name), for the text as written
     raw: dict
 
 
@@ -120,16 +120,36 @@ def knowledge(path: Path = DATA_PATH) -> Knowledge:
         person_title=Located(re.compile(r"(?:" + _alternation(titles) + r")\s+((?:[A-Z][\w'’.-]+\s?){1,3})"),
                              re.compile(r"(?:" + factored(titles) + r")\s+[A-Z][\w'’.-]")),
         not_names=frozenset(data["not_names"]),
-        irrealis=re.compile(r"(?:" + _alternation(data["irrealis"]) + r")$", re.I),
+        irrealis=re.compile(r"(?:" + factored(_lower_case(data["irrealis"], "irrealis")) + r")$"),
         anaphora=re.compile(data["anaphora"], re.I),
         people_anaphora=re.compile(data["people_anaphora"], re.I),
         say_verbs=frozenset(data["say_verbs"]),
-        dateish=re.compile(data["dateish"]),
+        dateish=re.compile(_lower_case([data["dateish"]], "dateish")[0]),
         triggers=Located(_combined(data, cased=False),
                          re.compile(r"(?<![\w-])(?:" + factored(_lowercase_triggers(data)) + r")(?![\w-])")),
-        cased=_combined(data, cased=True),
+        cased=Located(_combined(data, cased=True),
+                      re.compile(r"(?<![\w-])(?:" + factored([_lowered(p) for p in _cased_heads(data)]) + ")")),
         raw=data,
     )
+
+
+def _lower_case(patterns: list[str], where: str) -> list[str]:
+    """``patterns`` that are matched against lower-cased text, checked to be written so."""
+    for p in patterns:
+        if re.search(r"[A-Z]", re.sub(r"\\.", "", p)):  # a capital outside an escape (\\W)
+            raise ValueError(f"{DATA_PATH.name}: {where}: {p!r} is matched against lower-cased text: "
+                             "write it in lower case")
+    return patterns
+
+
+def _lowered(p: str) -> str:
+    """A pattern's letters in lower case, its escapes (\\W, \\S, \\D) kept as written."""
+    return re.sub(r"\\.|[A-Z]", lambda m: m.group(0) if m.group(0)[0] == "\\" else m.group(0).lower(), p)
+
+
+def _cased_heads(data: dict) -> list[str]:
+    """The words of the triggers that look at capitals, before the look-ahead."""
+    return [p[:p.index("(?=")] for spec in data["kinds"].values() for p in spec["triggers"] if "[A-Z]" in p]
 
 
 def _lowercase_triggers(data: dict) -> list[str]:
@@ -418,8 +438,8 @@ def _lower(text: str) -> str:
 
 def _triggers(text: str, low: str, kb: Knowledge, quoted) -> list[tuple[int, int, Kind]]:
     found = []
-    for m in list(kb.triggers.finditer(low)) + list(kb.cased.finditer(text)):
-        if _inside(m.start(), quoted) or kb.irrealis.search(text[max(0, m.start() - 40):m.start()]):
+    for m in list(kb.triggers.finditer(low)) + list(kb.cased.finditer(text, low)):
+        if _inside(m.start(), quoted) or kb.irrealis.search(low[max(0, m.start() - 40):m.start()]):
             continue
         found.append((m.start(), m.end(), kb.kinds[m.lastgroup]))
     return sorted(found, key=lambda t: (t[0], t[1]))

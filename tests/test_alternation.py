@@ -49,3 +49,20 @@ def test_factoring_spreads_a_leading_group_and_keeps_the_rest():
         assert re.fullmatch(f"(?:{pattern})", text), text
     for text in ("meet with", "phone", "hour call"):
         assert not re.fullmatch(f"(?:{pattern})", text), text
+
+
+def test_cues_matched_in_lower_case_must_be_written_in_lower_case(tmp_path):
+    import pytest
+    import yaml
+
+    from builder.events import DATA_PATH
+
+    data = yaml.safe_load(DATA_PATH.read_text(encoding="utf-8"))
+    data["irrealis"].append("Efforts to")
+    path = tmp_path / "events.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="lower case"):
+        knowledge(path)
+    data["irrealis"][-1] = r"efforts\W+to"  # an escape in capitals is fine
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert knowledge(path).irrealis.search("their efforts to ")
