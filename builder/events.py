@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -113,8 +113,8 @@ def knowledge(path: Path = DATA_PATH) -> Knowledge:
     titles = sorted(data["person_titles"], key=len, reverse=True)
     return Knowledge(
         kinds=kinds,
-        background=re.compile(_alternation(data["background"]), re.I),
-        planned=re.compile(r"\b(?:" + _alternation(data["planned"]) + r")\b", re.I),
+        background=re.compile(factored(_lower_case(data["background"], "background"))),
+        planned=re.compile(r"\b(?:" + factored(_lower_case(data["planned"], "planned")) + r")\b"),
         caption_actions=re.compile(r"\b(?:" + _alternation(data["caption_actions"]) + r")", re.I),
         title_words=frozenset(w.rstrip(".").replace("\\", "") for t in titles for w in t.split()),
         person_title=Located(re.compile(r"(?:" + _alternation(titles) + r")\s+((?:[A-Z][\w'’.-]+\s?){1,3})"),
@@ -122,7 +122,7 @@ def knowledge(path: Path = DATA_PATH) -> Knowledge:
         not_names=frozenset(data["not_names"]),
         irrealis=re.compile(r"(?:" + factored(_lower_case(data["irrealis"], "irrealis")) + r")$"),
         anaphora=re.compile(data["anaphora"], re.I),
-        people_anaphora=re.compile(data["people_anaphora"], re.I),
+        people_anaphora=re.compile(_lower_case([data["people_anaphora"]], "people_anaphora")[0]),
         say_verbs=frozenset(data["say_verbs"]),
         dateish=re.compile(_lower_case([data["dateish"]], "dateish")[0]),
         triggers=Located(_combined(data, cased=False),
@@ -347,14 +347,18 @@ def detect(blocks, ctx: Context, tag) -> list[Mention]:
         for a, b in spans:
             order += 1
             sentence = text[a:b]
-            here = Found(
-                triggers=[(s - a, e - a, k) for s, e, k in triggers if a <= s < b],
-                timexes=[replace(t, start=t.start - a, end=t.end - a) for t in timexes if a <= t.start and t.end <= b],
-                actors=[(pos - a, i) for pos, i in actor_hits if a <= pos < b],
-                places=[(pos - a, i) for pos, i in place_hits if a <= pos < b],
-            )
-            found = _mention(sentence, caption, ctx, here, previous, order) if here.triggers else None
-            people_here = [i for _, i in here.actors if _is_person(ctx.actors.registry, i)]
+            actors_here = [(pos - a, i) for pos, i in actor_hits if a <= pos < b]
+            found = None
+            if any(a <= s < b for s, _, _ in triggers):
+                here = Found(
+                    triggers=[(s - a, e - a, k) for s, e, k in triggers if a <= s < b],
+                    timexes=[t.moved(-a) for t in timexes if a <= t.start and t.end <= b],
+                    actors=actors_here,
+                    places=[(pos - a, i) for pos, i in place_hits if a <= pos < b],
+                    low=low[a:b],
+                )
+                found = _mention(sentence, caption, ctx, here, previous, order)
+            people_here = [i for _, i in actors_here if _is_person(ctx.actors.registry, i)]
             if found and found.certainty != "undated" and pending and not caption \
                     and pending.order == order - 1 and ctx.kb.anaphora.search(sentence) \
                     and ctx.kb.anaphora.search(sentence).group(0).split()[-1] in pending.quote.lower():
@@ -378,6 +382,7 @@ class Found:
     timexes: list
     actors: list
     places: list
+    low: str  # the sentence, lower-cased (the knowledge's cue patterns are matched in lower case)
 
 
 def _continue(before: Mention, dated: Mention, ctx: Context) -> Mention:
@@ -458,7 +463,7 @@ def _mention(sentence: str, caption: bool, ctx: Context, here: Found, previous_p
         span = iso_span(t.value, t.end_value)
         if span is None:
             continue
-        if kb.background.search(sentence[max(0, t.start - 60):t.end]):
+        if kb.background.search(here.low[max(0, t.start - 60):t.end]):
             continue
         dated.append((t, span))
 
@@ -468,7 +473,7 @@ def _mention(sentence: str, caption: bool, ctx: Context, here: Found, previous_p
     actors = _ordered([_name(registry, i) for _, i in hits])
     people = _ordered([_name(registry, i) for _, i in hits if _is_person(registry, i)])
     own_subject = any(w not in kb.not_names for w in _CAPITAL.findall(sentence[:triggers[0][0]]))
-    if not people and previous_people and ((not actors and not own_subject) or kb.people_anaphora.search(sentence)):
+    if not people and previous_people and ((not actors and not own_subject) or kb.people_anaphora.search(here.low)):
         # "The last conversation ...", "both leaders": the people just named
         people = _ordered([_name(registry, i) for i in previous_people])
         actors = _ordered(people + actors)
@@ -489,7 +494,7 @@ def _mention(sentence: str, caption: bool, ctx: Context, here: Found, previous_p
         return None
     if not dated:
         strong = [tr for tr in triggers if tr[2].weight >= 7]
-        if strong and people and not kb.planned.search(sentence):
+        if strong and people and not kb.planned.search(here.low):
             return _undated(sentence, strong, ctx, actors, people, places, order, new_people)
         return None
 
@@ -513,7 +518,7 @@ def _mention(sentence: str, caption: bool, ctx: Context, here: Found, previous_p
         media = {registry.name(i) for _, i in hits if registry.entries.get(i, {}).get("kind") == "media"}
         actors = [a for a in actors if a not in media]
 
-    planned = bool(timex.future or kb.planned.search(sentence[max(0, trig_start - 40):trig_end + 40]))
+    planned = bool(timex.future or kb.planned.search(here.low[max(0, trig_start - 40):trig_end + 40]))
     if timex.relative:
         if ctx.anchor_how in ("stated", "detected"):
             certainty, how = "anchored", f"relative to the publication date {ctx.anchor} ({ctx.anchor_how})"

@@ -56,6 +56,11 @@ class Timex:
     relative: bool = False        # True when the value depended on the anchor
     future: bool = False          # resolved as future relative to the anchor (tense / "next")
 
+    def moved(self, by: int) -> "Timex":
+        """The same expression, its offsets moved ``by`` characters (into a sentence of the text)."""
+        return Timex(self.start + by, self.end + by, self.text, self.type, self.value, self.end_value, self.mod,
+                     self.relative, self.future)
+
 
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘`(A-Z0-9])|;\s|\n")  # also clauses after ";"
 PENDING = Value("")  # an anaphoric expression, resolved once the dates before it are known
