@@ -217,6 +217,8 @@ _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 
 
 def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
+    if '"' not in sentence and "“" not in sentence:
+        return []
     return [m.span() for m in _QUOTED.finditer(sentence)]
 
 

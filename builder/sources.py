@@ -692,7 +692,8 @@ def detect_language(text: str) -> str | None:
     if len(words) < 20:
         return None
     counts = Counter(words)
-    scores = {lang: sum(counts[w] for w in vocab) for lang, vocab in rules()["language_words"].items()}
+    seen = counts.keys()
+    scores = {lang: sum(counts[w] for w in vocab & seen) for lang, vocab in rules()["language_words"].items()}
     lang, score = max(scores.items(), key=lambda kv: kv[1])
     return lang if score >= 0.15 * len(words) else None
 
