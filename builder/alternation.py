@@ -22,9 +22,10 @@ _QUANTIFIERS = ("?", "*", "+", "{")
 _WORD = re.compile(r"\w")
 
 
-def trie_pattern(names) -> str:
+def trie_pattern(names, escape=re.escape) -> str:
     """A regular expression matching exactly ``names`` (literal strings), preferring
-    the longest where several begin at the same place."""
+    the longest where several begin at the same place. ``escape`` writes one
+    character as a pattern (a space as ``\\s+``, say)."""
     root: dict = {}
     for name in names:
         if not name:
@@ -33,11 +34,11 @@ def trie_pattern(names) -> str:
         for ch in name:
             node = node.setdefault(ch, {})
         node[_END] = {}
-    return _node(root) if root else r"(?!x)x"
+    return _node(root, escape) if root else r"(?!x)x"
 
 
-def _node(node: dict) -> str:
-    branches = [re.escape(ch) + _node(child) for ch, child in sorted(node.items()) if ch != _END]
+def _node(node: dict, escape) -> str:
+    branches = [escape(ch) + _node(child, escape) for ch, child in sorted(node.items()) if ch != _END]
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

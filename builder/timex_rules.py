@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from .alternation import trie_pattern
 from .timex_index import ANY, DIGIT, first_two_tokens, literal_words, vocab_words
 
 DATA_PATH = Path(__file__).parent / "data" / "timex.yaml"
@@ -89,6 +90,11 @@ def _alt(words, proper: bool = False) -> str:
     body = "|".join(re.escape(f).replace(r"\ ", r"\s+").replace("'", "['’]") for f in forms)
     # Atomic: once a (longest-first) word matched, never backtrack into shorter ones; keeps failures cheap.
     return f"(?>(?-i:{body}))" if proper else f"(?>{body})"
+
+
+def _cue_char(ch: str) -> str:
+    """One character of a cue word as a pattern: spaces match any whitespace, apostrophes either kind."""
+    return r"\s+" if ch == " " else "['’]" if ch in "'’" else re.escape(ch)
 
 
 def _placeholders(v: dict) -> dict[str, str]:
@@ -272,7 +278,7 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
             rules[n] = dataclasses.replace(rule, blocked=_compile("|".join(f"(?:{p})" for p in src), "blocked", problems))
     # any -ed word counts as past, except a passive after "be" ("will be completed")
     # matched against lower-cased text, without IGNORECASE (three times faster)
-    future, past = (_alt([w.lower() for w in v[key]]) for key in ("future_cues", "past_cues"))
+    future, past = (trie_pattern({w.lower() for w in v[key]}, _cue_char) for key in ("future_cues", "past_cues"))
     cues = _compile(rf"\b(?:(?P<future>{future})|(?P<past>{past}|(?<!\bbe\s)\w{{3,}}ed))\b", "cues", problems,
                     flags=0)
     after = _compile(rf"^\s*(?:{_alt(v['year_blocked_after'])})", "year_blocked_after", problems)
