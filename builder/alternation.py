@@ -80,7 +80,7 @@ def factored(patterns: list[str]) -> str:
     order, so use the result to find where a match starts, not which one."""
     buckets: dict[str, list[str]] = {}
     other: list[str] = []
-    for p in patterns:
+    for p in (alternative for pattern in patterns for alternative in _split(pattern)):
         spread = _leading(p) if p else None
         if spread is None:
             other.append(p)

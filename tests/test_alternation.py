@@ -66,3 +66,10 @@ def test_cues_matched_in_lower_case_must_be_written_in_lower_case(tmp_path):
     data["irrealis"][-1] = r"efforts\W+to"  # an escape in capitals is fine
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     assert knowledge(path).irrealis.search("their efforts to ")
+
+
+def test_factoring_keeps_the_alternatives_of_each_pattern_apart():
+    pattern = re.compile(f"(?:{factored(['read more|also read', 'tags'])})")
+    for text in ("read more", "also read", "tags"):
+        assert pattern.fullmatch(text), text
+    assert not pattern.fullmatch("read moretags")
