@@ -88,8 +88,9 @@ class Knowledge:
     people_anaphora: re.Pattern
     say_verbs: frozenset
     dateish: re.Pattern   # a lower-cased block without a match holds no calendar date
-    triggers: Located     # every kind's triggers in one pattern, one group per kind, for lower-cased text
-    cased: Located        # the few triggers that look at capitals ("met" + a name), for the text as written
+    triggers: re.Pattern  # every kind's triggers in one pattern, one group per kind, for lower-cased text
+    trigger_starts: re.Pattern  # where a trigger of either pattern may start (lower-cased; see _triggers)
+    cased: re.Pattern     # the few triggers that look at capitals ("met" + a name), for the text as written
     raw: dict
 
 
@@ -125,10 +126,10 @@ def knowledge(path: Path = DATA_PATH) -> Knowledge:
         people_anaphora=re.compile(_lower_case([data["people_anaphora"]], "people_anaphora")[0]),
         say_verbs=frozenset(data["say_verbs"]),
         dateish=re.compile(_lower_case([data["dateish"]], "dateish")[0]),
-        triggers=Located(_combined(data, cased=False),
-                         re.compile(r"(?<![\w-])(?:" + factored(_lowercase_triggers(data)) + r")(?![\w-])")),
-        cased=Located(_combined(data, cased=True),
-                      re.compile(r"(?<![\w-])(?:" + factored([_lowered(p) for p in _cased_heads(data)]) + ")")),
+        triggers=_combined(data, cased=False),
+        cased=_combined(data, cased=True),
+        trigger_starts=re.compile(r"(?<![\w-])(?:" + factored(_lowercase_triggers(data) + [
+            _lowered(p) for p in _cased_heads(data)]) + ")"),
         raw=data,
     )
 
@@ -443,9 +444,30 @@ def _lower(text: str) -> str:
     return low
 
 
+def _trigger_matches(text: str, low: str, kb: Knowledge) -> list[re.Match]:
+    """The matches of ``kb.triggers.finditer(low)`` and of ``kb.cased.finditer(text)``.
+    Python's ``re`` tries every alternative at every place; instead one scan with
+    ``kb.trigger_starts`` (the same triggers grouped by their leading letters: see
+    alternation.factored) finds the places where either may match, and each
+    pattern is tried there only, keeping its own matches from overlapping."""
+    out = []
+    lower_from = cased_from = 0  # where each pattern's next match may start
+    lower, cased, search, pos = kb.triggers.match, kb.cased.match, kb.trigger_starts.search, 0
+    while (m := search(low, pos)) is not None:
+        pos = m.start()
+        if pos >= lower_from and (hit := lower(low, pos)) is not None:
+            out.append(hit)
+            lower_from = hit.end()
+        if pos >= cased_from and (hit := cased(text, pos)) is not None:
+            out.append(hit)
+            cased_from = hit.end()
+        pos += 1
+    return out
+
+
 def _triggers(text: str, low: str, kb: Knowledge, quoted) -> list[tuple[int, int, Kind]]:
     found = []
-    for m in list(kb.triggers.finditer(low)) + list(kb.cased.finditer(text, low)):
+    for m in _trigger_matches(text, low, kb):
         if _inside(m.start(), quoted) or kb.irrealis.search(low[max(0, m.start() - 40):m.start()]):
             continue
         found.append((m.start(), m.end(), kb.kinds[m.lastgroup]))

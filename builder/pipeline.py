@@ -103,14 +103,15 @@ def process_article(path: str, anchor: anchors.Anchor | None = None) -> ArticleR
     try:
         found = story.find_story(article)
         published = article.meta.get("published")
+        tag = timex.Tagger()  # the blocks may be tagged twice: to infer the date, then against it
         anchor = anchor or (anchors.from_published(published.value, published.how) if published else None) \
-            or anchors.infer(found.blocks, timex.tag)
+            or anchors.infer(found.blocks, tag)
         result.anchor, result.anchor_how = (anchor.date.isoformat() if anchor.date else ""), anchor.how
         if anchor.how == "inferred":
             result.meta["published"] = {"value": anchor.date.isoformat(), "how": "inferred"}
         ctx = events.Context(source=article.id, anchor=anchor.date, anchor_how=anchor.how,
                              actors=_WORKER["actors"], places=_WORKER["places"], kb=_WORKER["kb"])
-        result.mentions = events.detect(found.blocks, ctx, timex.tag)
+        result.mentions = events.detect(found.blocks, ctx, tag)
         if not result.mentions:
             result.warnings.append(f"{path}: no dated events found")
         if found.headline and "title" not in result.meta:

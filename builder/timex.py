@@ -41,7 +41,7 @@ from .timex_rules import ANY, DIGIT, Knowledge, load_rules
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Timex", "tag", "tag_jsonl"]
+__all__ = ["Tagger", "Timex", "tag", "tag_jsonl"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,18 +228,38 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
     weekday, ``XXXX-05-08`` for "May 8") and ``relative=True``. Never raises."""
     if not isinstance(text, str) or not text:
         return []
+    return _safe(text, anchor, None)
+
+
+class Tagger:
+    """``tag`` for the texts of one document, which may be tagged more than once
+    (first without an anchor, to infer the publication date, then against it).
+    Finding the expressions is most of the work and hardly depends on the anchor,
+    so it is remembered: tagging a text again resolves the same expressions against
+    the new anchor, and the text is scanned afresh only if one of them then resolves
+    differently (accepted where it was rejected, or the other way round). The
+    result is always that of ``tag``. Keep one per document: it holds its texts."""
+
+    def __init__(self):
+        self._found: dict[str, list] = {}  # text -> every resolution tried, in order (see _tag)
+
+    def __call__(self, text: str, anchor: dt.date | None) -> list[Timex]:
+        return tag(text, anchor) if not isinstance(text, str) or not text else _safe(text, anchor, self._found)
+
+
+def _safe(text: str, anchor, remembered: dict | None) -> list[Timex]:
     if anchor is not None and not isinstance(anchor, dt.date):
         anchor = None
     if isinstance(anchor, dt.datetime):
         anchor = anchor.date()
     try:
-        return _tag(load_rules(), text, anchor)
+        return _tag(load_rules(), text, anchor, remembered)
     except Exception:  # a bug must not lose the article: report it and return what is safe
         log.exception("timex: tagging failed on a text of %d characters", len(text))
         return []
 
 
-def _tag(k: Knowledge, text: str, anchor: dt.date | None) -> list[Timex]:
+def _tag(k: Knowledge, text: str, anchor: dt.date | None, remembered: dict | None = None) -> list[Timex]:
     scan = _Scan(k, text)
 
     def first_pass(rule, start, end, groups):
@@ -247,8 +267,24 @@ def _tag(k: Knowledge, text: str, anchor: dt.date | None) -> list[Timex]:
             return PENDING
         return _resolve(k, scan, rule, groups, start, end, anchor, lambda: None)
 
-    found = [(start, end, rule, groups, None if value is PENDING else value)
-             for rule, start, end, groups, value in _candidates(k, text, first_pass, scan.low)]
+    # The scan tries rules in order at each place and takes the first whose value
+    # resolves, so the expressions found depend on the anchor only through which
+    # resolutions fail: replaying the resolutions tried last time is the same scan
+    # as long as each succeeds or fails as it did then.
+    tried = remembered.get(text) if remembered is not None else None
+    found = _replay(tried, first_pass) if tried is not None else None
+    if found is None:
+        tried = []
+
+        def resolve(rule, start, end, groups):
+            value = first_pass(rule, start, end, groups)
+            tried.append((rule, start, end, groups, value is not None))
+            return value
+
+        found = [(start, end, rule, groups, None if value is PENDING else value)
+                 for rule, start, end, groups, value in _candidates(k, text, resolve, scan.low)]
+        if remembered is not None:
+            remembered[text] = tried
     # Second pass, in text order: anaphoric expressions take the latest date before them.
     out: list[Timex] = []
     last_day: list[dt.date | None] = [None]
@@ -270,6 +306,19 @@ def _tag(k: Knowledge, text: str, anchor: dt.date | None) -> list[Timex]:
             except ValueError:
                 pass
     return out
+
+
+def _replay(tried: list, first_pass) -> list | None:
+    """The expressions of an earlier scan, resolved again; None if any resolution
+    now succeeds where it failed or fails where it succeeded (scan again then)."""
+    found = []
+    for rule, start, end, groups, accepted in tried:
+        value = first_pass(rule, start, end, groups)
+        if (value is not None) != accepted:
+            return None
+        if value is not None:
+            found.append((start, end, rule, groups, None if value is PENDING else value))
+    return found
 
 
 _GLUE = re.compile(r"[\s,]*(?:on\s+)?")

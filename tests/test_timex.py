@@ -307,3 +307,32 @@ def test_a_trailing_attribution_does_not_set_the_tense_of_a_bare_weekday():
     assert friday.value == "2025-04-25"
     [past] = tag("He met them on Friday, officials said.", anchor)
     assert past.value == "2025-04-18"
+
+
+# --- tagging one document twice ------------------------------------------------
+
+DOCUMENT = ("Talks were held on Monday, two days after the May 8-10 summit. A day later the ministers met "
+            "again; they will meet next week and on Friday, and the deal signed on 3 March 2025 runs until "
+            "the end of the year. Last month prices rose 3%. The meeting in 2019 was the first.")
+
+
+@pytest.mark.parametrize("anchors", [(None, dt.date(2025, 5, 20)), (dt.date(2025, 5, 20), dt.date(2024, 1, 3)),
+                                     (None, None, dt.date(1999, 12, 31))])
+def test_a_document_tagged_again_against_another_anchor_gets_what_tag_gives(anchors):
+    from builder.timex import Tagger
+
+    tagger = Tagger()
+    for anchor in anchors:
+        assert tagger(DOCUMENT, anchor) == tag(DOCUMENT, anchor)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["May", "8", "2025", "Monday", "last", "week", "the", "day", "later", "on", "March",
+                                  "-", ",", ".", "next", "year", "ago", "3", "will", "said", "Sun"]), max_size=14).map(" ".join),
+       st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)))
+def test_tagging_again_never_differs_from_tagging_afresh(text, anchor):
+    from builder.timex import Tagger
+
+    tagger = Tagger()
+    tagger(text, None)
+    assert tagger(text, anchor) == tag(text, anchor)
