@@ -70,6 +70,35 @@ class NameFinder:
             pos = m.end()
 
 
+class CapitalisedNames:
+    """The matches of ``NameFinder(names)`` as (position, name), for names that begin
+    with a capital A-Z (the people one article introduces), found without compiling
+    a pattern: for a handful of names, compiling one costs more than the search.
+    A name can only start a capitalised word, so each is looked up by its first word."""
+
+    _WORD_START = re.compile(r"[A-Z](?<!\w.)\w*")  # a capital with no letter before it, and its word
+    _FIRST = re.compile(r"\w+")
+
+    def __init__(self, names):
+        self.by_first: dict[str, list[str]] = {}
+        for name in sorted(set(names), key=lambda n: (-len(n), n)):  # the longest first, as NameFinder
+            if not ("A" <= name[:1] <= "Z"):
+                raise ValueError(f"{name!r} does not begin with a capital letter")
+            self.by_first.setdefault(self._FIRST.match(name).group(0), []).append(name)
+
+    def find(self, text: str) -> list[tuple[int, str]]:
+        out, pos, search = [], 0, self._WORD_START.search
+        while (m := search(text, pos)) is not None:
+            start, pos = m.start(), m.end()
+            for name in self.by_first.get(m.group(0), ()):
+                end = start + len(name)
+                if text.startswith(name, start) and not _WORD.match(text, end):
+                    out.append((start, name))
+                    pos = end
+                    break
+        return out
+
+
 def factored(patterns: list[str]) -> str:
     """One regular expression matching where any of ``patterns`` matches, with the
     alternatives grouped by their leading letters: "phone call|phone talks|killed"

@@ -83,6 +83,7 @@ class Knowledge:
     person_title: Located
     title_words: frozenset  # the words of person_titles ("Prime", "Minister")
     not_names: frozenset
+    not_surnames: frozenset  # last words of capitalised names that are not surnames ("Oval Office")
     irrealis: re.Pattern  # for lower-cased text
     anaphora: re.Pattern
     people_anaphora: re.Pattern
@@ -121,6 +122,7 @@ def knowledge(path: Path = DATA_PATH) -> Knowledge:
         person_title=Located(re.compile(r"(?:" + _alternation(titles) + r")\s+((?:[A-Z][\w'’.-]+\s?){1,3})"),
                              re.compile(r"(?:" + factored(titles) + r")\s+[A-Z][\w'’.-]")),
         not_names=frozenset(data["not_names"]),
+        not_surnames=frozenset(data.get("not_surnames", ())),
         irrealis=re.compile(r"(?:" + factored(_lower_case(data["irrealis"], "irrealis")) + r")$"),
         anaphora=re.compile(data["anaphora"], re.I),
         people_anaphora=re.compile(_lower_case([data["people_anaphora"]], "people_anaphora")[0]),

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 
 from .timeline import Registry
-from .alternation import NameFinder
+from .alternation import CapitalisedNames
 
 # Both begin with a capital, written first so that the engine can skip to the
 # capitals (a look-behind in front would stop it): "[A-Z](?<![\w-].)" is a capital
@@ -32,7 +32,7 @@ class ArticlePeople:
         text = "\n".join(texts)
         titles = kb.title_words
         not_names = kb.not_names
-        not_surnames = set(kb.raw.get("not_surnames", ()))
+        not_surnames = kb.not_surnames
         full: dict[str, str] = {}     # as written -> full name
         single: set[str] = set()      # surnames a title introduced alone ("President Putin")
         for m in kb.person_title.finditer(text):
@@ -75,13 +75,12 @@ class ArticlePeople:
             if not self._known(surname) and surname not in not_surnames:
                 self.names[surname] = surname
         # "Putin-Trump call": a hyphen may join two names
-        self.pattern = NameFinder(self.names) if self.names else None
+        self.finder = CapitalisedNames(self.names)
 
     def _known(self, name: str) -> bool:
         return self.registry.resolve(name) is not None
 
     def find(self, text: str) -> list[tuple[int, str]]:
         """(position, full name) of each person of this article named in ``text``."""
-        if self.pattern is None:
-            return []
-        return [(m.start(), self.names[m.group(0)]) for m in self.pattern.finditer(text)]
+        names = self.names
+        return [(pos, names[name]) for pos, name in self.finder.find(text)] if names else []

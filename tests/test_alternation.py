@@ -73,3 +73,15 @@ def test_factoring_keeps_the_alternatives_of_each_pattern_apart():
     for text in ("read more", "also read", "tags"):
         assert pattern.fullmatch(text), text
     assert not pattern.fullmatch("read moretags")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Ivan Petrov", "Petrov", "Petrovich", "Anna Petrov-Vodkina", "J. D. Vance", "Vance",
+                                 "Ivan", "Anna"]), min_size=1, max_size=5),
+       st.lists(st.sampled_from(["Ivan", "Petrov", "Petrovich", "Anna", "Petrov-Vodkina", "J.", "D.", "Vance", "xVance",
+                                 "Petrov's", "and", ",", "-", "3"]), max_size=12).map(" ".join))
+def test_capitalised_names_are_found_where_the_name_finder_finds_them(names, text):
+    from builder.alternation import CapitalisedNames
+
+    expected = [(m.start(), m.group(0)) for m in NameFinder(names).finditer(text)]
+    assert CapitalisedNames(names).find(text) == expected
