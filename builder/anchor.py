@@ -18,6 +18,13 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 _WEEKDAY = re.compile(r"\b(last\s+)?(" + "|".join(WEEKDAYS) + r")\b", re.I)
 _FUTURE = re.compile(r"\b(?:will|next|is due|are due|is expected|are expected|plans? to|scheduled|upcoming|starting|set to)\b", re.I)
 MAX_GAP_DAYS = 13
+_DIGIT = re.compile(r"\d")
+
+
+def _may_date(text: str) -> bool:
+    """Can ``text`` hold what the inference reads: a date written in full (its year
+    has digits) or a weekday (every weekday's name ends in "day")?"""
+    return _DIGIT.search(text) is not None or "day" in text.lower()
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ def infer(blocks, tag) -> Anchor:
     latest_text = ""
     weekdays: list[tuple[int, bool]] = []  # (weekday, strictly before: "last Friday")
     for block in blocks:
-        if block.kind in ("headline", "aside"):
+        if block.kind in ("headline", "aside") or not _may_date(block.text):
             continue
         for timex in _safe_tag(tag, block.text):
             if timex.type not in ("DATE", "TIME"):
