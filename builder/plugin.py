@@ -40,11 +40,12 @@ SVG = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" viewBox="([^"]+)">(.*
 SCOPE_JS = re.compile(r'<script>__md_scope=new URL\("([^"]*)",location\),(__md_.*?)</script>\n?')
 TABS_JS = re.compile(r'<script>(var target=document\.getElementById\(location\.hash[^<]*)</script>\n?')
 CONFIG_JS = re.compile(r'<script id="__config" type="application/json">([^<]*)</script>')
-# Whitespace next to the tags of block boxes is never rendered (no <pre> on these pages).
+# Whitespace before the tag of a block box is never rendered (no <pre> on these pages),
+# but for the theme's repository widget, whose <div>s are inline blocks with a space
+# between them.
 BLOCK = ("html|head|body|meta|link|title|script|div|header|nav|main|footer|article|ul|ol|li|dl|dt|dd|p|"
          "h[1-6]|blockquote|form|table|thead|tbody|tr|th|td")
-SPACE_AFTER_BLOCK = re.compile(rf"(</?(?:{BLOCK})\b[^<>]*>)\s+(?=<)")
-SPACE_BEFORE_BLOCK = re.compile(rf"(?<=>)\s+(?=</?(?:{BLOCK})\b)")
+SPACE_BEFORE_BLOCK = re.compile(rf'>\s+(?=</?(?:{BLOCK})\b)(?!<div class="md-source__)')
 
 
 class TimelineConfig(Config):
@@ -98,8 +99,10 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):
             (log.warning if problem.level == "warning" else log.info)(str(problem))
 
         self.pages: dict[str, Page] = {}
-        self.icons: dict[str, tuple[str, str]] = {}
+        self.icons: dict[str, tuple[str, str]] = {}  # sprite id: (viewBox, SVG inside)
+        self.icon_keys: dict[str, str] = {}  # inline <svg> as the theme wrote it: its sprite id
         self.theme_js: tuple[str, str, str] | None = None
+        self.theme_js_seen: dict[tuple[str, str, str], bool] = {}
         taken = set(files.src_uris)
         docs_dir = Path(config.docs_dir).resolve()
         for page in site.pages:
@@ -195,19 +198,23 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):
     def on_post_page(self, output, *, page, config):
         if page.file.src_uri not in self.pages:
             return output
-        # Indentation, blank lines and line breaks between blocks are a sixth of a page;
+        # Indentation, blank lines and line breaks before blocks are a sixth of a page;
         # they never matter outside <pre>.
         if "<pre" not in output and "<textarea" not in output:
             output = re.sub(r"\n\s+", "\n", output)
-            output = SPACE_BEFORE_BLOCK.sub("", SPACE_AFTER_BLOCK.sub(r"\1", output))
+            output = SPACE_BEFORE_BLOCK.sub(">", output)
         root = "../" * page.url.count("/")
         output = self.share_theme_scripts(output, page.url, root)
         # The theme's icons are inlined in every page (2 KB); point at one shared sprite instead.
         sprite = root + ICONS
 
         def use(match):
-            key = "i" + hashlib.sha1(match.group(0).encode()).hexdigest()[:10]
-            self.icons[key] = (match.group(1), match.group(2))
+            key = self.icon_keys.get(match.group(0))
+            if key is None:  # the first 4 hex digits of its hash, more if two icons share them
+                digest = hashlib.sha1(match.group(0).encode()).hexdigest()
+                key = next(f"i{digest[:n]}" for n in range(4, 41) if f"i{digest[:n]}" not in self.icons)
+                self.icon_keys[match.group(0)] = key
+                self.icons[key] = (match.group(1), match.group(2))
             return f'<svg viewBox="{match.group(1)}" aria-hidden="true"><use href="{sprite}#{key}"/></svg>'
 
         return SVG.sub(use, output)
@@ -217,26 +224,33 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):
         fix and its config, 1.1 KB) are the same on every page but for the relative
         path to the site's root: load them from one cached file, which finds the root
         from its own address. Pages whose scripts differ keep theirs inline."""
-        scope, tabs, config = SCOPE_JS.search(output), TABS_JS.search(output), CONFIG_JS.search(output)
-        if not (scope and tabs and config):
+        scope = SCOPE_JS.search(output)
+        tabs = scope and TABS_JS.search(output, scope.end())
+        config = tabs and CONFIG_JS.search(output, tabs.end())
+        if not config or output.count("__md_") != scope.group(0).count("__md_"):
+            return output  # not the theme's scripts, or another inline script uses the helpers
+        key = (scope.group(0), tabs.group(0), config.group(0))
+        if key not in self.theme_js_seen:  # once for each depth of page
+            self.theme_js_seen[key] = self.shared_theme_js(scope, tabs, config, posixpath.dirname(url))
+        if not self.theme_js_seen[key]:
             return output
-        folder = posixpath.dirname(url)
+        return "".join((output[:scope.start()], output[scope.end():tabs.start()], output[tabs.end():config.start()],
+                        f'<script src="{root}{THEME_JS}"></script>', output[config.end():]))
+
+    def shared_theme_js(self, scope, tabs, config, folder: str) -> bool:
+        """Whether these scripts, seen from ``folder``, are those of the shared file
+        (the first page seen decides what the file holds)."""
         settings = json.loads(config.group(1))
         if not isinstance(settings.get("base"), str) or not isinstance(settings.get("search"), str) \
                 or posixpath.normpath(posixpath.join(folder, scope.group(1))) != "." \
                 or posixpath.normpath(posixpath.join(folder, settings["base"])) != ".":
-            return output  # a scope of its own (extra.scope)
+            return False  # a scope of its own (extra.scope)
         settings["base"] = ""
         settings["search"] = posixpath.normpath(posixpath.join(folder, settings["search"]))
         shared = (scope.group(2), tabs.group(1), json.dumps(settings, sort_keys=True, ensure_ascii=False))
         if self.theme_js is None:
             self.theme_js = shared
-        if shared != self.theme_js:
-            return output
-        rest = output[:scope.start()] + output[scope.end():tabs.start()] + output[tabs.end():config.start()]
-        if "__md_" in rest:
-            return output  # another inline script uses the helpers before the shared file has run
-        return rest + f'<script src="{root}{THEME_JS}"></script>' + output[config.end():]
+        return shared == self.theme_js
 
     def on_post_build(self, *, config) -> None:
         site = Path(config.site_dir)

@@ -209,6 +209,35 @@ def test_data_page_links_every_download(site):
         assert f'href="../{name}"' in body
 
 
+def test_generated_pages_load_the_themes_scripts_from_one_shared_file(site):
+    shared = (site / "assets" / "timeline-theme.js").read_text(encoding="utf-8")
+    assert '"features": ["content.action.edit", "search.suggest", "search.highlight"]' in shared
+    assert '"search": "assets/javascripts/workers/search.' in shared and "__md_get=" in shared
+    for url, root in [("", ""), (f"events/{THIRD_CALL}/", "../../"), ("2025/05/", "../../")]:
+        html = read(site, url)
+        assert 'id="__config"' not in html and "__md_scope" not in html, url
+        # the shared file runs before the theme's bundle, which reads the config it adds
+        assert re.search(rf'<script src="{re.escape(root)}assets/timeline-theme.js"></script>'
+                         rf'<script src="{re.escape(root)}assets/javascripts/bundle\.[0-9a-f]+\.min\.js">', html), url
+    assert 'id="__config"' in (site / "404.html").read_text(encoding="utf-8")  # the theme's own pages keep theirs
+
+
+def test_pages_lose_whitespace_between_blocks_but_not_between_inline_boxes(site):
+    html = read(site, f"events/{THIRD_CALL}/")
+    assert "</li><li>" in html and "</ol><h2>" in html
+    # the repository widget's icon and name are inline blocks: the space between them shows
+    assert re.search(r'<div class="md-source__icon md-icon">.*?</div>\s+<div class="md-source__repository">', html, re.S)
+
+
+def test_sitemap_lists_every_page_once_without_the_build_date(site):
+    sitemap = read(site, "sitemap.xml")
+    assert sitemap.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    locs = re.findall(r"<url><loc>([^<]+)</loc></url>", sitemap)
+    assert f"https://news-timeline.github.io/builder/events/{THIRD_CALL}/" in locs
+    assert len(locs) == len(set(locs)) == sum(1 for _ in site.rglob("index.html")) - 1  # not embed/index.html
+    assert "<lastmod>" not in sitemap
+
+
 class Links(HTMLParser):
     def __init__(self):
         super().__init__()

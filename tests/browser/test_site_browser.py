@@ -64,6 +64,21 @@ def test_search_finds_an_event_by_a_word_of_its_title(page, site_url):
     no_errors(page)
 
 
+def test_search_works_from_an_event_page_with_the_shared_theme_scripts(page, site_url):
+    page.goto(site_url + f"events/{THIRD_CALL}/")
+    # the theme's config and storage helpers come from assets/timeline-theme.js, rooted at the site
+    assert page.evaluate("__md_scope.href") == site_url
+    assert page.evaluate("JSON.parse(document.getElementById('__config').textContent).base") == site_url
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").press_sequentially("minerals", delay=30)
+    result = page.locator(".md-search-result__item a")
+    result.first.wait_for(timeout=15000)
+    result.first.click()
+    page.wait_for_url(re.compile("events/[^/]+/"))
+    assert "minerals" in page.locator("article").inner_text().lower()
+    no_errors(page)
+
+
 def test_edit_link_points_to_the_event_yaml_file(page, site_url):
     page.goto(site_url + f"events/{THIRD_CALL}/")
     edit = page.locator("a[rel=edit]")
