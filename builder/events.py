@@ -298,11 +298,11 @@ who whom whose being said reported according""".split())
 
 
 def content_terms(text: str) -> frozenset:
-    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS)
+    return frozenset(_WORD.findall(text.lower())) - _STOPWORDS
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
+    return bool(spans) and any(a <= pos < b for a, b in spans)
 
 
 @dataclass
