@@ -23,6 +23,7 @@ _RUN = re.compile(r"[A-Z][\w'’-]*\.?[ \t]+(?:[A-Z][\w'’-]*\.?[ \t]+){0,3}[A-
 _WORD_SHAPE = re.compile(r"^[A-Z][a-zà-ÿ'’-]*[a-zà-ÿ](?:-[A-Z][a-zà-ÿ'’-]+)?$|^[A-Z]\.$|^[A-Z][a-z]?[A-Z][a-zà-ÿ]+$")
 _CAPITALISED = re.compile(r"[A-Z](?<![\w-].)[\w'’-]*(?![\w-])")
 _POSSESSIVE = re.compile(r"[’']s?$")
+_POSSESSIVE_ENDS = ("'", "’", "'s", "’s")  # the same, for str.endswith
 _NATIONALITY = re.compile(r"(?:ian|ese|ish|ean|ench|ch|i|an)$")
 
 
@@ -48,7 +49,7 @@ class ArticlePeople:
         counts = Counter(_CAPITALISED.findall(text))
         for m in _RUN.finditer(text):
             words = m.group(0).split()
-            if _POSSESSIVE.search(words[-1]) or any(_POSSESSIVE.search(w) for w in words[:-1]):
+            if any(w.endswith(_POSSESSIVE_ENDS) for w in words):
                 continue  # "Russia's Kursk", "Ukraine's path": not a name
             while words and (words[0].rstrip(".") in titles or words[0] in not_names
                              or _NATIONALITY.search(words[0]) and words[0] not in full):
