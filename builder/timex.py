@@ -62,7 +62,9 @@ class Timex:
                      self.relative, self.future)
 
 
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘`(A-Z0-9])|;\s|\n")  # also clauses after ";"
+# A sentence's end (also a clause's, after ";"): ". " before a capital, "; ", or a new
+# line. One character class first, so that the engine can skip to those characters.
+_SENTENCE_END = re.compile(r"""[.!?;\n](?:(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘`(A-Z0-9])|(?<=;)\s|(?<=\n))""")
 PENDING = Value("")  # an anaphoric expression, resolved once the dates before it are known
 _DAY_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
@@ -107,8 +109,9 @@ class _Scan:
 
 WINDOW = 40  # how far before a content word an expression may start ("over the past five years")
 BACK = 4     # and in words ("the end of last year")
-# A number (3.5 and 1,000 are one) and the token after it.
-_NUMBER_NEXT = re.compile(r"(\d+(?:[.,]\d+)*)(?=[^\S\n]*([a-z]+|\d+|[^\s\d]))?")
+# A number (3.5 and 1,000 are one) and the token after it. ("\d\d*", not "\d+": a
+# pattern that starts with a character class lets the engine skip to the digits.)
+_NUMBER_NEXT = re.compile(r"(\d\d*(?:[.,]\d+)*)(?=[^\S\n]*([a-z]+|\d+|[^\s\d]))?")
 # Up to four words before a position, read in the reversed text (so that one match finds them).
 # (A word may end in digits: "Q3", read backwards "3q".)
 _BACK_WORDS = re.compile(r"[^a-z0-9\n]*(\d*[a-z]+)?(?:[^a-z0-9\n]+(\d*[a-z]+))?(?:[^a-z0-9\n]+(\d*[a-z]+))?"
