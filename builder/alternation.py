@@ -87,6 +87,8 @@ class CapitalisedNames:
             self.by_first.setdefault(self._FIRST.match(name).group(0), []).append(name)
 
     def find(self, text: str) -> list[tuple[int, str]]:
+        if self.by_first.keys().isdisjoint(self._WORD_START.findall(text)):
+            return []  # no name's first word here (most texts): one pass in C says so
         out, pos, search = [], 0, self._WORD_START.search
         while (m := search(text, pos)) is not None:
             start, pos = m.start(), m.end()
