@@ -90,7 +90,7 @@ class Knowledge:
     say_verbs: frozenset
     dateish: re.Pattern   # a lower-cased block without a match holds no calendar date
     triggers: re.Pattern  # every kind's triggers in one pattern, one group per kind, for lower-cased text
-    trigger_starts: re.Pattern  # where a trigger of either pattern may start (lower-cased; see _triggers)
+    trigger_starts: re.Pattern  # the character before a trigger of either pattern (see _trigger_matches)
     cased: re.Pattern     # the few triggers that look at capitals ("met" + a name), for the text as written
     raw: dict
 
@@ -130,7 +130,9 @@ def knowledge(path: Path = DATA_PATH) -> Knowledge:
         dateish=re.compile(_lower_case([data["dateish"]], "dateish")[0]),
         triggers=_combined(data, cased=False),
         cased=_combined(data, cased=True),
-        trigger_starts=re.compile(r"(?<![\w-])(?:" + factored(_lowercase_triggers(data) + [
+        # "[^\w-]" and not "(?<![\w-])": the character before a trigger, so that the
+        # engine skips the letters inside words (the text searched gets a space in front)
+        trigger_starts=re.compile(r"[^\w-](?:" + factored(_lowercase_triggers(data) + [
             _lowered(p) for p in _cased_heads(data)]) + ")"),
         raw=data,
     )
@@ -432,7 +434,9 @@ def _is_person(registry: Registry, ident: str) -> bool:
     return entry is None or entry.get("kind", "person") == "person"
 
 
-_CAPITAL = re.compile(r"\b[A-Z][a-z]+\b")  # a named subject of its own ("The Senate passed ...")
+# A named subject of its own ("The Senate passed ..."): a capitalised word, the capital
+# first (not "\b") so that the engine can skip to the capitals.
+_CAPITAL = re.compile(r"[A-Z](?<!\w.)[a-z]+\b")
 _DAYISH = re.compile(r"\d{4}|\b(?:yesterday|today|tonight|tomorrow|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|"
                      r"jun|jul|aug|sep|oct|nov|dec)", re.I)
 _FINER = {"day": 1.5, "week": 0.5, "month": 0.0, "year": -1.0}  # a finer date is the likelier one
@@ -455,7 +459,8 @@ def _trigger_matches(text: str, low: str, kb: Knowledge) -> list[re.Match]:
     out = []
     lower_from = cased_from = 0  # where each pattern's next match may start
     lower, cased, search, pos = kb.triggers.match, kb.cased.match, kb.trigger_starts.search, 0
-    while (m := search(low, pos)) is not None:
+    spaced = " " + low  # a match at i in ``spaced`` is the character before position i of ``low``
+    while (m := search(spaced, pos)) is not None:
         pos = m.start()
         if pos >= lower_from and (hit := lower(low, pos)) is not None:
             out.append(hit)
