@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 import pytest
 import yaml
@@ -254,6 +255,17 @@ def test_control_character_soup_is_binary(tmp_path):
     (tmp_path / "junk.txt").write_bytes(bytes(range(1, 32)) * 200)
     with pytest.raises(ArticleError, match="binary"):
         read_article(tmp_path / "junk.txt")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=200))
+def test_control_characters_are_counted_as_a_pattern_would_count_them(text):
+    pattern = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+    assert sources._control_count(text) == len(pattern.findall(text))
+
+
+def test_lone_surrogates_do_not_upset_the_control_count():
+    assert sources._control_count("a\ud800\x01b\x7f\t\n\x0c") == 2
 
 
 def test_file_over_the_size_limit_is_refused_without_reading_it(tmp_path, monkeypatch):
