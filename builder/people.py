@@ -11,7 +11,6 @@ names are left to the registry gazetteer.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from .timeline import Registry
 from .alternation import CapitalisedNames
@@ -25,6 +24,43 @@ _CAPITALISED = re.compile(r"[A-Z](?<![\w-].)[\w'’-]*(?![\w-])")
 _POSSESSIVE = re.compile(r"[’']s?$")
 _POSSESSIVE_ENDS = ("'", "’", "'s", "’s")  # the same, for str.endswith
 _NATIONALITY = re.compile(r"(?:ian|ese|ish|ean|ench|ch|i|an)$")
+
+
+class _Alone:
+    """How often a name's last word stands alone in ``text`` ("Trump" beyond "Donald
+    Trump"): its capitalised words (those of ``_CAPITALISED``) minus the name's own
+    occurrences. Worked out for the few candidate names only, once each, instead of
+    counting every capitalised word of the article."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.known: dict[str, int] = {}
+
+    def __call__(self, name: str, last: str) -> int:
+        if name not in self.known:
+            self.known[name] = _capitalised_count(self.text, last) - self.text.count(name)
+        return self.known[name]
+
+
+_WORD_CHAR = re.compile(r"[\w'’-]")  # what _CAPITALISED's words are made of
+
+
+def _capitalised_count(text: str, word: str) -> int:
+    """``Counter(_CAPITALISED.findall(text))[word]`` for one ``word`` (a capital, then
+    word characters). ``_CAPITALISED`` takes each run of word characters from its
+    first capital with nothing before it but an apostrophe ("O'Brien", "’Trump") to
+    the end, so ``word`` counts where it ends a run and the run's capital is its own."""
+    count, pos = 0, text.find(word)
+    while pos >= 0:
+        end = pos + len(word)
+        if not _WORD_CHAR.match(text, end):
+            start = pos
+            while start and _WORD_CHAR.match(text, start - 1):
+                start -= 1  # back to where the run begins
+            found = _CAPITALISED.search(text, start, end)
+            count += found is not None and found.start() == pos
+        pos = text.find(word, pos + 1)
+    return count
 
 
 class ArticlePeople:
@@ -46,7 +82,7 @@ class ArticlePeople:
                 single.add(words[0])
             else:
                 full[" ".join(words)] = " ".join(words)
-        counts = Counter(_CAPITALISED.findall(text))
+        alone = _Alone(text)
         for m in _RUN.finditer(text):
             words = m.group(0).split()
             if any(w.endswith(_POSSESSIVE_ENDS) for w in words):
@@ -59,8 +95,7 @@ class ArticlePeople:
             if any(w in not_names for w in words) or words[-1] in not_surnames:
                 continue
             name = " ".join(words)
-            alone = counts[words[-1]] - text.count(name)
-            if alone >= 1 or name in full:
+            if name in full or alone(name, words[-1]) >= 1:
                 full[name] = name
         surnames: dict[str, set[str]] = {}
         for name in full.values():
