@@ -28,6 +28,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import filterfalse, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -462,6 +463,7 @@ def rules() -> dict:
     lone_time = re.compile(r"\b(?P<h>\d{1,2})[:.](?P<mi>\d{2})\s*(?P<ap>[ap]\.?\s?m\.?)?", re.I)
     labels = [(re.compile(r["pattern"], re.I), int(r["rank"]), r.get("examples", [])) for r in data["date_labels"]]
     lang = {k: frozenset(v) for k, v in data["language_words"].items()}
+    vocabulary = frozenset().union(*lang.values())
     return {
         "months": months, "month_re": month_re, "date": date_re, "time": lone_time, "labels": labels,
         "byline": re.compile(data["byline"]["pattern"], re.I),
@@ -469,7 +471,7 @@ def rules() -> dict:
         "url_label": re.compile(data["url_label"]["pattern"], re.I),
         "dateline": re.compile(data["dateline"]["pattern"]),
         "agencies": dict(data.get("agencies") or {}),
-        "language_words": lang,
+        "language_words": lang, "vocabulary": vocabulary,
         "raw": data,
     }
 
@@ -699,14 +701,25 @@ def _publisher_from_text(article: Article, story: "Story") -> str | None:
 
 def detect_language(text: str) -> str | None:
     """The language whose common words make up most of ``text`` (None when unsure)."""
-    words = [w.strip(_NOT_LETTERS) for w in text[:2500].lower().split()[:400]]
+    words = text[:2500].lower().split()[:400]
     if len(words) < 20:
         return None
-    counts = Counter(words)
+    counts = _vocabulary_counts(words, rules()["vocabulary"])
     seen = counts.keys()
     scores = {lang: sum(counts[w] for w in vocab & seen) for lang, vocab in rules()["language_words"].items()}
     lang, score = max(scores.items(), key=lambda kv: kv[1])
     return lang if score >= 0.15 * len(words) else None
+
+
+def _vocabulary_counts(words: list[str], vocabulary: frozenset) -> Counter:
+    """How often each word of ``vocabulary`` occurs among ``words`` stripped of
+    punctuation. Only words with a character other than a letter are stripped
+    (letters are never stripped), and all of it runs in C (filter, map): a loop
+    stripping each word costs more than the rest of the detection."""
+    counts = Counter(filter(vocabulary.__contains__, filter(str.isalpha, words)))
+    counts.update(filter(vocabulary.__contains__,
+                         map(str.strip, filterfalse(str.isalpha, words), repeat(_NOT_LETTERS))))
+    return counts
 
 
 _NOT_LETTERS = "0123456789.,;:!?\"“”‘’«»()[]{}<>/|\\—–-…*#@&+=~^`•·'_%$€£"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 
 import pytest
 import yaml
@@ -266,6 +267,21 @@ def test_control_characters_are_counted_as_a_pattern_would_count_them(text):
 
 def test_lone_surrogates_do_not_upset_the_control_count():
     assert sources._control_count("a\ud800\x01b\x7f\t\n\x0c") == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="abdeilnorst'’.,:;!?()\"-—0123456789€éè", max_size=8), max_size=60))
+def test_language_vocabulary_is_counted_as_if_every_word_were_stripped(words):
+    vocabulary = frozenset(["the", "la", "de", "été", "l'", "'s", "o'clock", "e"])
+    stripped = [w.strip(sources._NOT_LETTERS) for w in words]
+    expected = {w: n for w, n in Counter(stripped).items() if w in vocabulary}
+    assert dict(sources._vocabulary_counts(words, vocabulary)) == expected
+
+
+def test_language_is_detected_from_common_words_with_punctuation_around_them():
+    text = "Le président a dit que la guerre est finie, et les gens sont contents. " * 3
+    assert sources.detect_language(text) == "fr"
+    assert sources.detect_language("(The) talks, “which” were held in Riyadh, ended. " * 4) == "en"
 
 
 def test_file_over_the_size_limit_is_refused_without_reading_it(tmp_path, monkeypatch):
