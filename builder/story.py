@@ -183,10 +183,21 @@ _PUNCT = ".,;:!?\"“”‘’«»()[]{}<>/|\\—–…*#@&+=~^`•·'"
 
 
 def _stems_and_names(text: str, common: frozenset) -> tuple[set[str], set[str]]:
-    """(word stems, name stems) of a text: names are its capitalised words."""
-    words = {w.strip(_PUNCT) for w in text[:COHERENCE_CHARS].split()}
-    stems = {w[:6] for w in {w.lower() for w in words if len(w) > 2} - common if w[0].isalpha()}
-    names = {w[:6] for w in {w.lower() for w in words if len(w) > 2 and w[0].isupper()} - common}
+    """(word stems, name stems) of a text: names are its capitalised words.
+
+    Stems are the first six letters of its words of three or more characters
+    that are not common words and start with a letter. One loop over the
+    distinct words (each lowered once) costs less than a comprehension per set."""
+    stems: set[str] = set()
+    names: set[str] = set()
+    for word in {w.strip(_PUNCT) for w in text[:COHERENCE_CHARS].split()}:
+        if len(word) > 2:
+            low = word.lower()
+            if low not in common:
+                if low[0].isalpha():
+                    stems.add(low[:6])
+                if word[0].isupper():
+                    names.add(low[:6])
     return stems, names
 
 

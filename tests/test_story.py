@@ -384,3 +384,13 @@ def test_news_dressed_in_other_outlets_furniture_comes_back_whole(seed, layout):
     assert leaks == []
     assert headlines >= len(docs) - 1
     assert kept / total >= 0.995
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="AaBbİiÉé Σς1.,;“”'’-—()\n", max_size=120))
+def test_stems_and_names_are_the_capitalised_and_uncommon_words_of_a_paragraph(text):
+    common = frozenset(["the", "and", "ábc"])
+    words = {w.strip(story_mod._PUNCT) for w in text.split()}
+    stems = {w[:6] for w in {w.lower() for w in words if len(w) > 2} - common if w[0].isalpha()}
+    names = {w[:6] for w in {w.lower() for w in words if len(w) > 2 and w[0].isupper()} - common}
+    assert story_mod._stems_and_names(text, common) == (stems, names)
