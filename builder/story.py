@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 from . import sources
 from .alternation import factored
 from .story_text import _md_units, _txt_units
-from .story_units import _CLOSERS_SPACE, _TOKEN, _Unit, _norm
+from .story_units import _CLOSERS_SPACE, _TOKEN, _TRAIL_CHARS, _Unit, _norm
 
 if TYPE_CHECKING:  # pragma: no cover
     from .sources import Article
@@ -284,28 +284,38 @@ def _jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+MARKER_WORDS = 40     # longer lines are never furniture markers, whatever a rule's max_words
+
+
+def _marks(units: list[_Unit], R: dict) -> list[str]:
+    """Each unit's role by the line rules (boilerplate.yaml): "ticker", "panel",
+    "end", "aside", "inline", or "" for none. One loop, no call per unit: it
+    runs for every line of every article."""
+    line_roles, long_roles, roles, any_role = R["line_roles"], R["long_line_roles"], R["roles"], R["any_role"]
+    most = min(R["max_words"], MARKER_WORDS)
+    marks = []
+    for u in units:
+        words = u.words
+        mark = ""
+        if words <= most and not (u.heading and u.heading <= 2 and words > 4):
+            line = u.text.lower().rstrip(_TRAIL_CHARS)    # as the rules see it
+            if line and any_role.fullmatch(line):
+                m = (line_roles if words <= 8 else long_roles).fullmatch(line)
+                if m:
+                    role, limit = roles[m.lastgroup]
+                    if words <= limit:
+                        mark = role
+        marks.append(mark)
+    return marks
+
+
 def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
     R = rules()
     dropped: list[tuple[int, str]] = []
     n = len(units)
     if not n:
         return Story(headline=title_hint, blocks=[], dropped=dropped)
-    line_roles, long_roles, roles, max_words = R["line_roles"], R["long_line_roles"], R["roles"], R["max_words"]
-    any_role = R["any_role"]
-
-    def marker(u: _Unit) -> str:
-        if u.words > max_words or u.heading and u.heading <= 2 and u.words > 4:
-            return ""
-        t = u.norm
-        if not t or not any_role.fullmatch(t):
-            return ""
-        m = (line_roles if u.words <= 8 else long_roles).fullmatch(t)
-        if not m:
-            return ""
-        role, limit = roles[m.lastgroup]
-        return role if u.words <= limit else ""
-
-    marks = [marker(u) for u in units]
+    marks = _marks(units, R)
 
     # Tickers: the run of lines after a ticker marker (up to the next blank line).
     # Does the file separate its paragraphs with blank lines? Then a run of

@@ -45,7 +45,7 @@ def _is_terminal(t: str) -> bool:
 class _Unit:
     """One paragraph, list item or line of the file, with its shape measured once."""
     __slots__ = ("text", "line", "bullet", "heading", "quote", "image", "run", "words", "terminal", "prose",
-                 "_norm", "_title", "_meta")
+                 "_title", "_meta")
 
     def __init__(self, text: str, line: int, bullet: bool = False, heading: int = 0, quote: bool = False,
                  image: bool = False, run: int = 0):
@@ -71,15 +71,8 @@ class _Unit:
             terminal = False
         self.terminal = terminal
         self.prose = not self.heading and ((words >= 8 and terminal) or words >= 25)
-        self._norm = None
         self._title = None
         self._meta = None
-
-    @property
-    def norm(self) -> str:
-        if self._norm is None:
-            self._norm = self.text.lower().rstrip(_TRAIL_CHARS) if self.words <= 40 else ""
-        return self._norm
 
     def bullet_nav(self) -> bool:
         return self.bullet and self.words <= 3

@@ -394,3 +394,13 @@ def test_stems_and_names_are_the_capitalised_and_uncommon_words_of_a_paragraph(t
     stems = {w[:6] for w in {w.lower() for w in words if len(w) > 2} - common if w[0].isalpha()}
     names = {w[:6] for w in {w.lower() for w in words if len(w) > 2 and w[0].isupper()} - common}
     assert story_mod._stems_and_names(text, common) == (stems, names)
+
+
+def test_each_line_is_marked_with_the_role_of_the_rule_it_matches():
+    from builder.story_text import _txt_units
+    cookies = "We use cookies " + "and similar tools " * 9        # 32 words
+    too_long = "We use cookies " + "and similar tools " * 13      # 42 words: longer than any marker
+    text = "\n\n".join(["Most Read:", "Just in", "Share this article", "The talks ended on Friday.",
+                        cookies, too_long, "Leave a comment", "Key points"])
+    units = _txt_units(text, 1)
+    assert story_mod._marks(units, story_mod.rules()) == ["panel", "ticker", "inline", "", "inline", "", "end", "aside"]
