@@ -93,8 +93,7 @@ class _Scan:
         span = self.sentence(start, end)
         cues = self._cues.get(span)
         if cues is None:
-            cues = self._cues[span] = [(m.start(), m.end(), bool(m.group("future")))
-                                       for m in self.k.cues.finditer(self.low, *span)]
+            cues = self._cues[span] = _cues_in(self.k, self.low, *span)
         best, best_dist = None, None
         for cs, ce, future in cues:
             if cs < end and ce > start:
@@ -105,6 +104,47 @@ class _Scan:
             if best_dist is None or dist < best_dist:
                 best, best_dist = ("future" if future else "past"), dist
         return best
+
+
+def _cues_in(k: Knowledge, low: str, s: int, e: int) -> list[tuple[int, int, bool]]:
+    """The tense cues of ``low[s:e]`` as (start, end, is_future): the matches of
+    ``k.cues.finditer(low, s, e)``, found by trying the pattern only where a cue may
+    begin (the pattern starts with "\\b", so a search would try it at every character)."""
+    out: list[tuple[int, int, bool]] = []
+    match, done = k.cues.match, s
+    for i in sorted(_cue_places(k, low, s, e)):
+        if i >= done and (m := match(low, i, e)) is not None:
+            out.append((i, m.end(), bool(m.group("future"))))
+            done = m.end()  # as finditer: the next cue begins after this one
+    return out
+
+
+def _cue_places(k: Knowledge, low: str, s: int, e: int) -> set[int]:
+    """Every place in ``low[s:e]`` where a cue can begin, and some more: a word that begins
+    a cue ("is" for "is due to"), a word ending in -ed (a past cue, see the cue pattern in
+    builder/timex_rules.py), a mark a cue begins with ("'ll")."""
+    places = set()
+    # The a-z words of the sentence, anything else a space, and a space at each end: b[i] is low[s + i - 1].
+    b = b" " + low[s:e].encode("ascii", "replace").translate(_LETTERS_ONLY) + b" "
+    for w in k.cue_words.intersection(b.split()):
+        w = b" " + w + b" "
+        i = b.find(w)
+        while i != -1:
+            places.add(s + i)
+            i = b.find(w, i + len(w) - 1)
+    i = b.find(b"ed ")
+    while i != -1:
+        start = s + b.rfind(b" ", 0, i)
+        while start > s and (low[start - 1].isalnum() or low[start - 1] == "_"):
+            start -= 1  # the word goes on beyond a-z ("naïved", "x2ed"): back to its beginning
+        places.add(start)
+        i = b.find(b"ed ", i + 3)
+    for mark in k.cue_marks:
+        i = low.find(mark, s, e)
+        while i != -1:
+            places.add(i)
+            i = low.find(mark, i + 1, e)
+    return places
 
 
 WINDOW = 40  # how far before a content word an expression may start ("over the past five years")

@@ -56,6 +56,8 @@ class Knowledge:
     head_bytes: frozenset      # the same, as bytes
     rev_first_words: frozenset  # first words of rules, spelt backwards (the tagger reads back from a head)
     cues: re.Pattern           # tense cue words, for lower-cased text
+    cue_words: frozenset       # the first words (bytes, a-z) of the cue words: where a cue may begin
+    cue_marks: str             # the first characters of the cues that begin with no letter ("'ll")
     negatives: list = field(default_factory=list)
     blocked_examples: list = field(default_factory=list)
     months: dict = field(default_factory=dict)        # lower-case name/abbreviation -> 1..12
@@ -95,6 +97,19 @@ def _alt(words, proper: bool = False) -> str:
 def _cue_char(ch: str) -> str:
     """One character of a cue word as a pattern: spaces match any whitespace, apostrophes either kind."""
     return r"\s+" if ch == " " else "['’]" if ch in "'’" else re.escape(ch)
+
+
+def _cue_beginnings(cues) -> tuple[frozenset, str]:
+    """The leading a-z letters of each cue word ("is due" -> b"is"), and the first characters
+    of those that begin with anything else (an apostrophe stands for both kinds)."""
+    words, marks = set(), set()
+    for cue in cues:
+        head = re.match(r"[a-z]*", cue).group()
+        if head:
+            words.add(head.encode())
+        elif cue:
+            marks.update("'’" if cue[0] in "'’" else cue[0])
+    return frozenset(words), "".join(sorted(marks))
 
 
 def _placeholders(v: dict) -> dict[str, str]:
@@ -278,9 +293,11 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
             rules[n] = dataclasses.replace(rule, blocked=_compile("|".join(f"(?:{p})" for p in src), "blocked", problems))
     # any -ed word counts as past, except a passive after "be" ("will be completed")
     # matched against lower-cased text, without IGNORECASE (three times faster)
+    # (builder/timex.py finds where these may begin rather than searching: see _cue_places)
     future, past = (trie_pattern({w.lower() for w in v[key]}, _cue_char) for key in ("future_cues", "past_cues"))
     cues = _compile(rf"\b(?:(?P<future>{future})|(?P<past>{past}|(?<!\bbe\s)\w{{3,}}ed))\b", "cues", problems,
                     flags=0)
+    cue_words, cue_marks = _cue_beginnings(w.lower() for key in ("future_cues", "past_cues") for w in v[key])
     after = _compile(rf"^\s*(?:{_alt(v['year_blocked_after'])})", "year_blocked_after", problems)
     before = _compile(rf"(?:^|[\s(])(?:{_alt(v['year_blocked_before'])})\s*$", "year_blocked_before", problems)
     month_cue = _compile(rf"\b(?:{_alt(v['month_cues'])})\s+$", "month_cues", problems)
@@ -296,6 +313,7 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
                   heads=frozenset(content | {w + "s" for w in content}),  # "on Sundays"
                   head_bytes=frozenset(w.encode() for w in content | {w + "s" for w in content} if w.isascii()),
                   rev_first_words=frozenset(t1[::-1] for t1, _ in dispatch2 if t1.isalpha()), cues=cues,
+                  cue_words=cue_words, cue_marks=cue_marks,
                   negatives=list(data.get("negatives") or []),
                   blocked_examples=[(b["pattern"], b["examples"]) for b in blocked],
                   year_blocked_after=after, year_blocked_before=before, month_cue=month_cue)

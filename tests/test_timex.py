@@ -336,3 +336,21 @@ def test_tagging_again_never_differs_from_tagging_afresh(text, anchor):
     tagger = Tagger()
     tagger(text, None)
     assert tagger(text, anchor) == tag(text, anchor)
+
+
+_CUE_PIECES = st.lists(st.sampled_from(
+    ["will", "be", "said", "'ll", "’ll", "we", "planned", "ed", "wed", "talked", "naïved", "x2ed", "é", "_", "is",
+     "due", "to", "set", "won't", "wo n't", "in the run-up to", "scheduled", "ago", "1", ",", ".", "\n", " "]),
+    max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(_TEXT, _CUE_PIECES.map(" ".join), _CUE_PIECES.map("".join)), data=st.data())
+def test_the_tense_cues_are_those_a_search_with_the_cue_pattern_finds(text, data):
+    from builder.timex import _cues_in, _lower
+
+    low = _lower(text)
+    s = data.draw(st.integers(0, len(low)))
+    e = data.draw(st.integers(s, len(low)))
+    searched = [(m.start(), m.end(), bool(m.group("future"))) for m in K.cues.finditer(low, s, e)]
+    assert _cues_in(K, low, s, e) == searched
