@@ -123,7 +123,7 @@ def rules() -> dict:
         re.compile(pattern)
         tail = re.compile(item["tail"]) if item.get("tail") else None
         needs = item.get("requires") or ()
-        needs = re.compile("|".join(map(re.escape, needs))) if needs else None
+        needs = _holds_any(needs) if needs else None
         if pattern.lstrip("(?i:").startswith("^") and needs is None and tail is None:
             starts.append(pattern)      # tried together, once, at the paragraph's start
         else:
@@ -133,6 +133,23 @@ def rules() -> dict:
     out["caption_cues"] = cues
     out["common"] = frozenset(str(w).lower() for w in data.get("common_words") or [])
     return out
+
+
+def _holds_any(literals: list[str]):
+    """A test: does a text hold one of these literal strings?
+
+    One pattern when they all begin with the same character, which the regex
+    engine skips to; else a substring test for each, because a pattern that
+    begins with a choice of characters is stepped through character by character."""
+    if len({lit[0] for lit in literals}) == 1:
+        return re.compile("|".join(map(re.escape, literals))).search
+
+    def holds(text: str) -> bool:
+        for lit in literals:
+            if lit in text:
+                return True
+        return False
+    return holds
 
 
 def line_rule(section: str, line: str) -> bool:
@@ -158,7 +175,7 @@ def is_caption(text: str) -> bool:
     end = text[-CAPTION_TAIL:]
     last = text[-16:]
     for pattern, anchored, requires, tail in r["caption_cues"]:
-        if requires is not None and not requires.search(text):
+        if requires is not None and not requires(text):
             continue
         if tail is not None and not tail.search(last):
             continue

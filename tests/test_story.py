@@ -404,3 +404,12 @@ def test_each_line_is_marked_with_the_role_of_the_rule_it_matches():
                         cookies, too_long, "Leave a comment", "Key points"])
     units = _txt_units(text, 1)
     assert story_mod._marks(units, story_mod.rules()) == ["panel", "ticker", "inline", "", "inline", "", "end", "aside"]
+
+
+@pytest.mark.parametrize("literals", [[", left,", ", right,"], ["Photo", "Illustration", "Picture"], ["/"]])
+def test_a_caption_cue_requires_one_of_its_literal_strings(literals):
+    holds = story_mod._holds_any(literals)
+    for lit in literals:
+        assert holds(f"Seen here{lit} in Kyiv")
+    assert not holds("Nothing of the sort (here).")
+    assert not holds("")
