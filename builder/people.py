@@ -11,9 +11,10 @@ names are left to the registry gazetteer.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .timeline import Registry
-from .alternation import CapitalisedNames
+from .alternation import CapitalisedNames, factored
 
 # A run of two to five capitalised words ("Russian President Vladimir Putin"). A
 # word's letters are never given back (possessive "*+"): what follows a word, a
@@ -71,6 +72,64 @@ def _capitalised_count(text: str, word: str) -> int:
     return count
 
 
+def _titled(text: str, kb):
+    """``kb.person_title.finditer(text)``: the persons' titles, each with the
+    capitalised words after it ("President Vladimir Putin"). That pattern's own
+    search stops at every "a", "e", "l" and "s" (the first letters of "ambassador",
+    "envoy", "leader", "spokesman"); here the titles that begin with a capital are
+    searched for apart, so that the engine skips to the capitals, and the others,
+    plain words, with ``str.find``. The pattern is tried where they are found."""
+    finders = _title_finders(tuple(kb.raw["person_titles"]), kb.person_title.exact.flags)
+    if finders is None:
+        yield from kb.person_title.finditer(text)
+        return
+    capitalised, words = finders
+    places = sorted({i for word in words for i in _occurrences(text, word)} | set(_starts(capitalised, text)))
+    match, pos = kb.person_title.exact.match, 0
+    for start in places:  # as Located.finditer, over these places
+        if start < pos:
+            continue
+        found = match(text, start)
+        if found is not None:
+            yield found
+            pos = max(found.end(), start + 1)
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    out, i = [], text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out
+
+
+def _starts(pattern: re.Pattern, text: str) -> list[int]:
+    """Every place where ``pattern`` matches, overlapping ones too."""
+    out, search, pos = [], pattern.search, 0
+    while (m := search(text, pos)) is not None:
+        out.append(m.start())
+        pos = m.start() + 1
+    return out
+
+
+_PLAIN = re.compile(r"(?:[^\\.^$*+?{}\[\]|()]|\\[^\w])+")  # letters, spaces, escaped punctuation ("Sen\.")
+
+
+@lru_cache(maxsize=4)
+def _title_finders(titles: tuple[str, ...], flags: int) -> tuple[re.Pattern, tuple[str, ...]] | None:
+    """A pattern matching where one of the ``titles`` (regular expressions) that
+    begin with a capital stands before a capitalised word, and the other titles as
+    the plain words they are; None when one of those is no plain word."""
+    if flags & ~re.UNICODE:  # ignoring case, verbose: the words would read otherwise
+        return None
+    capitalised = [title for title in titles if "A" <= title[:1] <= "Z"]
+    words = [title for title in titles if title not in capitalised]
+    if not all(_PLAIN.fullmatch(word) for word in words):
+        return None
+    pattern = re.compile(r"(?:" + factored(capitalised) + r")\s+[A-Z]" if capitalised else r"(?!x)x", flags)
+    return pattern, tuple(re.sub(r"\\(.)", r"\1", word) for word in words)
+
+
 class ArticlePeople:
     def __init__(self, texts: list[str], kb, registry: Registry):
         self.registry = registry
@@ -80,7 +139,7 @@ class ArticlePeople:
         not_surnames = kb.not_surnames
         full: dict[str, str] = {}     # as written -> full name
         single: set[str] = set()      # surnames a title introduced alone ("President Putin")
-        for m in kb.person_title.finditer(text):
+        for m in _titled(text, kb):
             words = [_POSSESSIVE.sub("", w.strip(",.;:")) for w in m.group(1).split()]
             while words and (not words[-1] or words[-1] in not_names or not _WORD_SHAPE.match(words[-1])):
                 words.pop()

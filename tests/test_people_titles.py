@@ -2,8 +2,10 @@
 patterns they replace find."""
 import re
 from collections import Counter
+from types import SimpleNamespace
 
-from builder import people
+from builder import events, people
+from builder.alternation import Located, factored
 
 TRICKY = ("Donald Trump met O'Brien and ’Trump’ on Monday; McTrump, Trump-Putin talks, Trump's aide, "
           "Trump’s team, iTrump, _Trump, -Trump, Trump_, Trump2, 2Trump, O’Trump, d'Trump, Trumpé, Trump' "
@@ -22,3 +24,27 @@ def test_a_run_of_capitalised_words_is_what_the_plain_pattern_finds():
              "E F G H Ij Kl, Mn.\tOp Qr.  St A.", "A B C D E F", "Ab. Cd. Ef. Gh. Ij Kl"]
     for text in texts:
         assert [m.span() for m in people._RUN.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+TITLED = ("Russian President Vladimir Putin spoke to Vice President JD Vance and a cheerleader Anna, "
+          "spokesman Dmitry Peskov,  spokeswoman\nMaria Zakharova, Secretary of State Marco Rubio, Mr. Smith, "
+          "Minister Mayor John Doe, Sen. Ted Cruz, the leader said, leaders Xi and Modi, ambassadorX Y, envoy")
+
+
+def _titles_as_plain_search(kb, text):
+    return [(m.span(), m.group(1)) for m in kb.person_title.finditer(text)]
+
+
+def test_persons_titles_are_found_as_the_whole_text_search_finds_them():
+    kb = events.knowledge()
+    assert [(m.span(), m.group(1)) for m in people._titled(TITLED, kb)] == _titles_as_plain_search(kb, TITLED)
+
+
+def test_titles_that_are_no_plain_words_are_searched_for_by_their_pattern():
+    titles = ["President", "(?:chief )?envoy", "leader"]
+    exact = re.compile(r"(?:" + "|".join(titles) + r")\s+((?:[A-Z][\w'’.-]+\s?){1,3})")
+    kb = SimpleNamespace(raw={"person_titles": titles},
+                         person_title=Located(exact, re.compile(r"(?:" + factored(titles) + r")\s+[A-Z]")))
+    assert people._title_finders(tuple(titles), exact.flags) is None
+    text = "US chief envoy Steve Witkoff met President Putin; the leader Xi"
+    assert [m.group(1) for m in people._titled(text, kb)] == ["Steve Witkoff ", "Putin", "Xi"]
