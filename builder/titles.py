@@ -8,6 +8,7 @@ verb in the present tense and the words that follow, within their clause.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from . import events as _events
@@ -56,9 +57,25 @@ def _join(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+_SPACES = re.compile(r"\s+")
 _LEAD = re.compile(r"^(?:(?:on|in|at|by|during|since|from|about|around|late|early|this|last|next|that|who|which|"
                    r"where|when|while|after|before|then|also|again|,|and|but|has|have|had|was|were|is|are)\s+)+", re.I)
 _CUT = re.compile(r",(?!\d)|[;:!?—–(“”\"]|\.\s|\.$|\s-\s|\b(?:who|which|where|while|amid|despite|because|although|according to)\b")
+
+
+# A word of at most six letters (see _last_word), then spaces to the end: "... on"
+# before a date, "... in" before a name.
+_DATE_WORD_BEFORE = re.compile(r"\b(?:on|in|at|since|by|from|until|during|last|this|next|late|early)\s+$", re.I)
+_PLACE_WORD_BEFORE = re.compile(r"\b(?:in|at|from|of|to|near|on)\s+$")
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been)\s+$")
+_POSSESSIVE_S = re.compile(r"^[’']s\b")
+
+
+def _last_word(pattern: re.Pattern, text: str, longest: int = 6) -> re.Match | None:
+    """``pattern.search(text)`` for a pattern of one word of at most ``longest``
+    letters, spaces and the end (those above): such a match begins in the last
+    ``longest`` letters, so the engine is not made to try every place before them."""
+    return pattern.search(text, max(0, len(text.rstrip()) - longest))
 
 
 def _clause(sentence: str, start: int, limit: int = 11, skip: tuple[int, int] | None = None) -> str:
@@ -67,8 +84,9 @@ def _clause(sentence: str, start: int, limit: int = 11, skip: tuple[int, int] | 
     rest = sentence[start:]
     if skip and start <= skip[0]:
         a, b = skip[0] - start, skip[1] - start
-        head = re.sub(r"\b(?:on|in|at|since|by|from|until|during|last|this|next|late|early)\s+$", "", rest[:a], flags=re.I)
-        rest = head + re.sub(r"^[’']s\b", "", rest[b:])
+        head = rest[:a]
+        date_word = _last_word(_DATE_WORD_BEFORE, head)
+        rest = (head[:date_word.start()] if date_word else head) + _POSSESSIVE_S.sub("", rest[b:])
     rest = _LEAD.sub("", rest.lstrip(" ,"))
     rest = _CUT.split(rest.lstrip("“\"‘ "), maxsplit=1)[0]
     words = rest.split()[:limit]
@@ -93,7 +111,7 @@ def _subject(sentence: str, trig_start: int, trig_end: int, mention: Mention, ct
     before = [(pos, i) for pos, i in ctx.actors.find(sentence) if pos < trig_start]
     head = sentence[:trig_start]
     names = [m for m in _CAPS.finditer(head) if _plain_name(m.group(0), ctx.kb)
-             and not re.search(r"\b(?:in|at|from|of|to|near|on)\s+$", head[:m.start()])]
+             and not _last_word(_PLACE_WORD_BEFORE, head[:m.start()])]
     if before and (not names or names[-1].start() <= before[-1][0] + 1 or not _near_start(head, names[-1])):
         return short_name(ctx.actors.registry.name(before[-1][1]), ctx.actors.registry), False
     if names and _near_start(head, names[-1]):
@@ -124,6 +142,12 @@ def _quoted_words(sentence: str, limit: int = 12) -> str:
     return f"“{text}{'…' if len(words) > limit else ''}”"
 
 
+@lru_cache(maxsize=64)
+def _object_phrase(nouns: tuple[str, ...]) -> re.Pattern:
+    """A kind's object ("treaty") with up to three words before it ("the new peace treaty")."""
+    return re.compile(r"((?:[\w.’'-]+\s){0,3}(?:" + "|".join(nouns) + r"))\b", re.I)
+
+
 _NOMINAL = re.compile(r"(?:[\w’'-]+\s){0,2}$")
 
 
@@ -139,8 +163,7 @@ def make_title(mention: Mention, kind: Kind, sentence: str, trig_start: int, tri
     verb = present(trigger.split()[0]) if trigger else kind.name
     obj = ""
     if kind.object_nouns:
-        nouns = "|".join(kind.object_nouns)
-        phrase = re.compile(r"((?:[\w.’'-]+\s){0,3}(?:" + nouns + r"))\b", re.I)
+        phrase = _object_phrase(kind.object_nouns)
         after = phrase.search(sentence, trig_end)  # what was signed comes after "signed", else anywhere
         found = [after] if after and after.start() - trig_end < 40 else list(phrase.finditer(sentence))
         if found:
@@ -157,7 +180,7 @@ def make_title(mention: Mention, kind: Kind, sentence: str, trig_start: int, tri
             lead = [w for w in _NOMINAL.search(sentence[:trig_start]).group(0).split()
                     if w.lower() not in {"their", "its", "his", "her", "the", "a", "an", "after", "before", "of"}]
             title = " ".join(lead + [trigger]) + place
-        elif re.match(r"(?:was|were)\b", trigger, re.I) or re.search(r"\b(?:was|were|been)\s+$", sentence[:trig_start]):
+        elif re.match(r"(?:was|were)\b", trigger, re.I) or _last_word(_PASSIVE_BEFORE, sentence[:trig_start]):
             done = re.sub(r"^(?:was|were)\s+", "", trigger)
             title = f"{done} {_clause(sentence, trig_end, 8, skip=skip)}"
         else:
@@ -187,7 +210,7 @@ def make_title(mention: Mention, kind: Kind, sentence: str, trig_start: int, tri
         hours = re.search(r"\b(one|two|three|four|[1-4])-hour\b", sentence, re.I)
         if hours:
             title = title.replace("hold phone call", f"hold {hours.group(1).lower()}-hour phone call")
-    title = re.sub(r"\s+", " ", title).strip(" :")
+    title = _SPACES.sub(" ", title).strip(" :")
     if len(title.split()) < 2:
         title = _clause(sentence, 0, 12) or title
     if mention.planned and "planned" not in title.lower():

@@ -4,7 +4,7 @@ import re
 from collections import Counter
 from types import SimpleNamespace
 
-from builder import events, people
+from builder import events, people, titles
 from builder.alternation import Located, factored
 
 TRICKY = ("Donald Trump met O'Brien and ’Trump’ on Monday; McTrump, Trump-Putin talks, Trump's aide, "
@@ -48,3 +48,12 @@ def test_titles_that_are_no_plain_words_are_searched_for_by_their_pattern():
     assert people._title_finders(tuple(titles), exact.flags) is None
     text = "US chief envoy Steve Witkoff met President Putin; the leader Xi"
     assert [m.group(1) for m in people._titled(text, kb)] == ["Steve Witkoff ", "Putin", "Xi"]
+
+
+def test_a_word_before_the_end_is_found_as_a_search_of_the_whole_text_finds_it():
+    texts = ["talks on ", "talks on", "talks on\n", "talks  during  \n", "talks xon ", "talks son of ", "on ", "in\u00a0",
+             "it was ", "they had been  ", "signed it early ", "ſince ", "Since\t", "ON ", "from near ", ""]
+    for pattern in (titles._DATE_WORD_BEFORE, titles._PLACE_WORD_BEFORE, titles._PASSIVE_BEFORE):
+        for text in texts:
+            found, plain = titles._last_word(pattern, text), pattern.search(text)
+            assert (found and found.span()) == (plain and plain.span()), (pattern.pattern, text)
