@@ -172,28 +172,10 @@ def _starts(k: Knowledge, text: str, low: str) -> list[int]:
     """Positions worth trying the rules at: a head (a content word such as a month or a
     unit, or a number that some rule can begin with), and up to BACK words before it
     that some rule can begin with ("the end of last year")."""
-    heads: list[int] = []
-    words = low.encode("ascii", "replace").translate(_LETTERS_ONLY).split()  # bytes: the fastest split
-    for w in (word.decode() for word in set(words) & k.head_bytes):
-        i = low.find(w)
-        while i != -1:
-            j = i + len(w)
-            if (i == 0 or not low[i - 1].isalpha()) and (j == len(low) or not low[j].isalpha()):
-                heads.append(i)
-            i = low.find(w, j)
-    pairs = k.dispatch2
-    for m in _NUMBER_NEXT.finditer(low):
-        i = m.start()
-        before = low[i - 1] if i else " "
-        if before in "$£€":
-            continue  # money
-        nxt = m.group(2) or ANY
-        if nxt[0].isdigit():
-            nxt = DIGIT
-        if before in "'’":
-            heads.append(i - 1)  # '82
-        elif m.end(1) - i == 4 or (DIGIT, nxt) in pairs:
-            heads.append(i)
+    raw = low.encode("ascii", "replace")  # one byte per character, "?" outside ASCII
+    heads = _word_heads(k, low, raw)
+    if _holds_digits(low, raw):
+        heads += _number_heads(k, low)
     if not heads:
         return []
     heads.sort()
@@ -214,6 +196,51 @@ def _starts(k: Knowledge, text: str, low: str) -> list[int]:
             if word in first or k.always:  # a rule of unknown beginning may start at any word
                 starts.add(n - we)
     return sorted(starts)
+
+
+def _word_heads(k: Knowledge, low: str, raw: bytes) -> list[int]:
+    """Where the content words that can carry an expression stand, as whole words."""
+    heads: list[int] = []
+    words = b" " + raw.translate(_LETTERS_ONLY) + b" "  # a-z words between spaces: words[i + 1] is low[i]
+    n = len(low)
+    for w in k.head_bytes.intersection(words.split()):  # bytes: the fastest split
+        size = len(w)
+        w = b" " + w + b" "
+        i = words.find(w)
+        while i != -1:
+            j = i + size
+            if (i == 0 or not low[i - 1].isalpha()) and (j == n or not low[j].isalpha()):  # "café" is a word
+                heads.append(i)
+            i = words.find(w, j + 1)
+    return heads
+
+
+_NOT_DIGITS = bytes(c for c in range(256) if not 48 <= c <= 57)
+
+
+def _holds_digits(low: str, raw: bytes) -> bool:
+    """Whether ``low`` may hold a digit (what "\\d" matches): told without a search when it
+    is all ASCII (most paragraphs of news hold no number)."""
+    return not low.isascii() or bool(raw.translate(None, _NOT_DIGITS))
+
+
+def _number_heads(k: Knowledge, low: str) -> list[int]:
+    """Where the numbers that some rule can begin with stand ("'82" at its apostrophe)."""
+    heads: list[int] = []
+    pairs = k.dispatch2
+    for m in _NUMBER_NEXT.finditer(low):
+        i = m.start()
+        before = low[i - 1] if i else " "
+        if before in "$£€":
+            continue  # money
+        nxt = m.group(2) or ANY
+        if nxt[0].isdigit():
+            nxt = DIGIT
+        if before in "'’":
+            heads.append(i - 1)  # '82
+        elif m.end(1) - i == 4 or (DIGIT, nxt) in pairs:
+            heads.append(i)
+    return heads
 
 
 def _candidates(k: Knowledge, text: str, resolve, low: str | None = None):

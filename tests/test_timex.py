@@ -354,3 +354,18 @@ def test_the_tense_cues_are_those_a_search_with_the_cue_pattern_finds(text, data
     e = data.draw(st.integers(s, len(low)))
     searched = [(m.start(), m.end(), bool(m.group("future"))) for m in K.cues.finditer(low, s, e)]
     assert _cues_in(K, low, s, e) == searched
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(_TEXT, st.lists(st.sampled_from(
+    ["may", "mayor", "today", "café", "émay", "mayé", "day", "days", "2", "a", "-", " ", "’", "\n", "İ", "٣"]),
+    max_size=30).map("".join)))
+def test_the_heads_are_the_content_words_standing_as_whole_words(text):
+    from builder.timex import _holds_digits, _lower, _word_heads
+
+    low = _lower(text)
+    raw = low.encode("ascii", "replace")
+    whole = [i for w in K.heads if w.isascii() for i in range(len(low)) if low.startswith(w, i)
+             and not (i and low[i - 1].isalpha()) and not (i + len(w) < len(low) and low[i + len(w)].isalpha())]
+    assert sorted(_word_heads(K, low, raw)) == sorted(whole)
+    assert _holds_digits(low, raw) or not any(ch.isdecimal() for ch in low)
