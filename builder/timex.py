@@ -267,7 +267,7 @@ def _candidates(k: Knowledge, text: str, resolve, low: str | None = None):
             rule = rules[j]
             mm = rule.regex.match(text, start)
             if mm is not None:
-                found = _accept(k, rule, mm, text)
+                found = _accept(k, rule, mm, text, low)
                 if found is not None:
                     value = resolve(*found)
                     if value is not None:
@@ -276,7 +276,7 @@ def _candidates(k: Knowledge, text: str, resolve, low: str | None = None):
                         break
 
 
-def _accept(k: Knowledge, rule, m: re.Match, text: str):
+def _accept(k: Knowledge, rule, m: re.Match, text: str, low: str):
     start, end = m.span()
     if end <= start:
         return None
@@ -285,10 +285,31 @@ def _accept(k: Knowledge, rule, m: re.Match, text: str):
     if rule.right is not None and not rule.right.search(text[end:end + 40]):
         return None
     if rule.blocked is not None:
-        for b in rule.blocked.finditer(text, max(0, start - 40), min(len(text), end + 40)):
-            if b.start() < end and b.end() > start:
-                return None
+        around = max(0, start - 40), min(len(text), end + 40)
+        if _may_hold(rule.blocked_needs, low, *around):
+            for b in rule.blocked.finditer(text, *around):
+                if b.start() < end and b.end() > start:
+                    return None
     return rule, start, end, m.groupdict()
+
+
+def _may_hold(needs: tuple | None, low: str, start: int, end: int) -> bool:
+    """False if ``low[start:end]`` lacks the strings every match of a pattern holds (see
+    timex_index.literal_needs): a few ``in`` tests instead of a search trying the
+    pattern at every character."""
+    window = low[start:end]
+    if needs is None or not window.isascii():
+        return True
+    for sets in needs:  # (loops, not any() and all(): generators cost more than the tests)
+        for one_of in sets:
+            for s in one_of:
+                if s in window:
+                    break
+            else:
+                break  # none of this set: not this alternative
+        else:
+            return True
+    return False
 
 
 def tag(text: str, anchor: dt.date | None) -> list[Timex]:

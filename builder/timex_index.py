@@ -181,3 +181,57 @@ def first_two_tokens(pattern: str) -> set[tuple[str, str]] | None:
             return None  # the rule can match nothing
         done_pairs.add((toks[0], toks[1] if len(toks) > 1 else ANY))
     return done_pairs
+
+
+def literal_needs(pattern: str, flags: int = re.IGNORECASE) -> tuple | None:
+    """What any match of ``pattern`` must contain, as lower-case ASCII strings, so that a
+    text can be passed over with ``in`` before it is searched: a tuple of alternatives,
+    each a tuple of sets, and a match holds, for one alternative, a string of each of its
+    sets. None when a match may hold no such string. (Matched case-insensitively, a
+    string is found in the lower-cased text only where that text is ASCII: "ſ" is an "s".)"""
+    from re import _constants as c, _parser
+
+    def runs(items) -> list[frozenset]:
+        """The sets every match of the sequence ``items`` holds one string of."""
+        sets, run = [], ""
+        for op, av in items:
+            if op is c.LITERAL and av < 128:
+                run += chr(av).lower()
+                continue
+            if run:
+                sets.append(frozenset([run]))
+                run = ""
+            if op in (c.SUBPATTERN, getattr(c, "ATOMIC_GROUP", None)):
+                sets += runs(av[-1] if op is c.SUBPATTERN else av)
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+                sets += runs(av[2])
+            elif op is c.BRANCH:
+                one_of = [_most_telling(runs(alt)) for alt in av[1]]
+                if all(one_of):
+                    sets.append(frozenset().union(*one_of))
+        if run:
+            sets.append(frozenset([run]))
+        return sets
+
+    def alternatives(items) -> list[list[frozenset]]:
+        """A pattern that is one alternation (with \\b around it) keeps its alternatives apart."""
+        core = [(op, av) for op, av in items if op is not c.AT]
+        if len(core) == 1 and core[0][0] is c.SUBPATTERN:
+            return alternatives(core[0][1][-1])
+        if len(core) == 1 and core[0][0] is c.BRANCH:
+            return [one for alt in core[0][1][1] for one in alternatives(alt)]
+        return [runs(items)]
+
+    try:
+        found = alternatives(_parser.parse(pattern, flags))
+    except Exception:
+        return None
+    if not all(found):
+        return None
+    # the longest strings first: the likeliest to be missing, so that a test fails fast
+    return tuple(tuple(sorted(sets, key=lambda s: -min(map(len, s)))) for sets in found)
+
+
+def _most_telling(sets: list[frozenset]) -> frozenset | None:
+    """Of the sets a match must hold a string of, the one whose shortest string is longest."""
+    return max(sets, key=lambda s: min(map(len, s)), default=None)

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from .alternation import trie_pattern
-from .timex_index import ANY, DIGIT, first_two_tokens, literal_words, vocab_words
+from .timex_index import ANY, DIGIT, first_two_tokens, literal_needs, literal_words, vocab_words
 
 DATA_PATH = Path(__file__).parent / "data" / "timex.yaml"
 
@@ -41,6 +41,7 @@ class Rule:
     regex: re.Pattern          # compiled on its own, for retries
     anaphoric: bool = False    # needs earlier dates of the text (a "reference day")
     blocked: re.Pattern | None = None  # false friends that veto this rule's matches
+    blocked_needs: tuple | None = None  # what a false friend must contain (see timex_index.literal_needs)
     left: re.Pattern | None = None   # must match the text just before the expression
     right: re.Pattern | None = None  # must match the text just after it
     examples: tuple = ()
@@ -290,7 +291,9 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
     for n, rule in enumerate(rules):
         src = [b["pattern"] for b in blocked if not b.get("rules") or rule.name in b["rules"]]
         if src:
-            rules[n] = dataclasses.replace(rule, blocked=_compile("|".join(f"(?:{p})" for p in src), "blocked", problems))
+            pattern = "|".join(f"(?:{p})" for p in src)
+            rules[n] = dataclasses.replace(rule, blocked=_compile(pattern, "blocked", problems),
+                                           blocked_needs=literal_needs(pattern))
     # any -ed word counts as past, except a passive after "be" ("will be completed")
     # matched against lower-cased text, without IGNORECASE (three times faster)
     # (builder/timex.py finds where these may begin rather than searching: see _cue_places)

@@ -369,3 +369,32 @@ def test_the_heads_are_the_content_words_standing_as_whole_words(text):
              and not (i and low[i - 1].isalpha()) and not (i + len(w) < len(low) and low[i + len(w)].isalpha())]
     assert sorted(_word_heads(K, low, raw)) == sorted(whole)
     assert _holds_digits(low, raw) or not any(ch.isdecimal() for ch in low)
+
+
+def test_what_a_false_friend_must_contain_is_read_from_its_pattern():
+    from builder.timex_index import literal_needs
+
+    assert literal_needs(r"\bnow that\b") == ((frozenset({"now that"}),),)
+    assert literal_needs(r"\bMidnight\s+oil\b|(?:USA|Sky)\s+Today") == (
+        (frozenset({"midnight"}), frozenset({"oil"})), (frozenset({"today"}), frozenset({"usa", "sky"})))
+    assert literal_needs(r"\b\d+(?:st|nd)?\b") is None  # a match may hold no letter at all
+    assert literal_needs(r"a|\w+") is None
+
+
+_BLOCKED = [(rule.blocked, rule.blocked_needs) for rule in K.rules if rule.blocked is not None]
+_FRIENDLY = st.lists(st.sampled_from(
+    [ex for _, examples in K.blocked_examples for ex in examples] + ["Sunday", "MONDAY", "ſunday", "Times", "3",
+                                                                     "-year-", "old", "ſ", "a day", " ", "\n"]),
+    max_size=12).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(_TEXT, _FRIENDLY), which=st.integers(0, len(_BLOCKED) - 1), data=st.data())
+def test_a_window_passed_over_for_a_false_friend_holds_none(text, which, data):
+    from builder.timex import _lower, _may_hold
+
+    pattern, needs = _BLOCKED[which]
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    if not _may_hold(needs, _lower(text), start, end):
+        assert pattern.search(text, start, end) is None
