@@ -173,16 +173,27 @@ def _starts(k: Knowledge, text: str, low: str) -> list[int]:
     unit, or a number that some rule can begin with), and up to BACK words before it
     that some rule can begin with ("the end of last year")."""
     raw = low.encode("ascii", "replace")  # one byte per character, "?" outside ASCII
-    heads = _word_heads(k, low, raw)
-    if _holds_digits(low, raw):
+    words = b" " + raw.translate(_LETTERS_ONLY) + b" "  # a-z words between spaces: words[i + 1] is low[i]
+    heads = _word_heads(k, low, words)
+    digits = _holds_digits(low, raw)
+    if digits:
         heads += _number_heads(k, low)
     if not heads:
         return []
-    heads.sort()
+    starts = set(heads)
+    if digits:
+        _add_words_before(k, low, heads, starts)
+    else:
+        for h in heads:
+            _add_plain_words_before(k, low, words, h, starts)
+    return sorted(starts)
+
+
+def _add_words_before(k: Knowledge, low: str, heads: list[int], starts: set[int]) -> None:
+    """Add to ``starts`` the words before each head that some rule can begin with."""
     rev = low[::-1]
     n = len(low)
     first = k.rev_first_words
-    starts = set(heads)
     for h in heads:
         regs = _BACK_WORDS.match(rev, n - h, n - h + WINDOW + 8).regs  # spans of the words, last first
         limit = max(h - WINDOW, 0)
@@ -195,13 +206,27 @@ def _starts(k: Knowledge, text: str, low: str) -> list[int]:
                 word = word.lstrip("0123456789")
             if word in first or k.always:  # a rule of unknown beginning may start at any word
                 starts.add(n - we)
-    return sorted(starts)
 
 
-def _word_heads(k: Knowledge, low: str, raw: bytes) -> list[int]:
-    """Where the content words that can carry an expression stand, as whole words."""
+def _add_plain_words_before(k: Knowledge, low: str, words: bytes, h: int, starts: set[int]) -> None:
+    """``_add_words_before`` for one head of a text without digits, where the words are the
+    a-z words: the last BACK words of its line, within WINDOW characters of it."""
+    lo = max(h - WINDOW, low.rfind("\n", 0, h) + 1)
+    seg = words[lo + 1:h + 1]  # low[lo:h]
+    found = seg.split()
+    if found and seg[0] != 32 and words[lo] != 32:
+        del found[0]  # a word that begins before the window
+    end = len(seg)
+    for word in reversed(found[-BACK:]):
+        end = seg.rfind(word, 0, end)
+        if word in k.first_bytes or k.always:  # a rule of unknown beginning may start at any word
+            starts.add(lo + end)
+
+
+def _word_heads(k: Knowledge, low: str, words: bytes) -> list[int]:
+    """Where the content words that can carry an expression stand, as whole words
+    (``words``: the a-z words of ``low`` between spaces, see _starts)."""
     heads: list[int] = []
-    words = b" " + raw.translate(_LETTERS_ONLY) + b" "  # a-z words between spaces: words[i + 1] is low[i]
     n = len(low)
     for w in k.head_bytes.intersection(words.split()):  # bytes: the fastest split
         size = len(w)
@@ -219,9 +244,19 @@ _NOT_DIGITS = bytes(c for c in range(256) if not 48 <= c <= 57)
 
 
 def _holds_digits(low: str, raw: bytes) -> bool:
-    """Whether ``low`` may hold a digit (what "\\d" matches): told without a search when it
-    is all ASCII (most paragraphs of news hold no number)."""
-    return not low.isascii() or bool(raw.translate(None, _NOT_DIGITS))
+    """Whether ``low`` may hold a digit (what "\\d" matches); False only if it holds none.
+    Told without a regex search: most paragraphs of news hold no number, and few
+    characters outside ASCII (quotes, dashes)."""
+    if raw.translate(None, _NOT_DIGITS):
+        return True
+    outside = raw.find(63)  # "?": a character outside ASCII, or a question mark
+    for _ in range(20):  # more than a few such characters: let the search tell
+        if outside == -1:
+            return False
+        if low[outside].isdecimal():
+            return True
+        outside = raw.find(63, outside + 1)
+    return True
 
 
 def _number_heads(k: Knowledge, low: str) -> list[int]:

@@ -56,6 +56,7 @@ class Knowledge:
     heads: frozenset           # content words that can carry an expression (not function words)
     head_bytes: frozenset      # the same, as bytes
     rev_first_words: frozenset  # first words of rules, spelt backwards (the tagger reads back from a head)
+    first_bytes: frozenset     # the same a-z words as bytes, spelt forwards
     cues: re.Pattern           # tense cue words, for lower-cased text
     cue_words: frozenset       # the first words (bytes, a-z) of the cue words: where a cue may begin
     cue_marks: str             # the first characters of the cues that begin with no letter ("'ll")
@@ -316,6 +317,7 @@ def build(data: dict, resolvers: set[str] | None = None) -> Knowledge:
                   heads=frozenset(content | {w + "s" for w in content}),  # "on Sundays"
                   head_bytes=frozenset(w.encode() for w in content | {w + "s" for w in content} if w.isascii()),
                   rev_first_words=frozenset(t1[::-1] for t1, _ in dispatch2 if t1.isalpha()), cues=cues,
+                  first_bytes=frozenset(t1.encode() for t1, _ in dispatch2 if t1.isalpha() and t1.isascii()),
                   cue_words=cue_words, cue_marks=cue_marks,
                   negatives=list(data.get("negatives") or []),
                   blocked_examples=[(b["pattern"], b["examples"]) for b in blocked],

@@ -361,14 +361,31 @@ def test_the_tense_cues_are_those_a_search_with_the_cue_pattern_finds(text, data
     ["may", "mayor", "today", "café", "émay", "mayé", "day", "days", "2", "a", "-", " ", "’", "\n", "İ", "٣"]),
     max_size=30).map("".join)))
 def test_the_heads_are_the_content_words_standing_as_whole_words(text):
-    from builder.timex import _holds_digits, _lower, _word_heads
+    from builder.timex import _LETTERS_ONLY, _holds_digits, _lower, _word_heads
 
     low = _lower(text)
     raw = low.encode("ascii", "replace")
     whole = [i for w in K.heads if w.isascii() for i in range(len(low)) if low.startswith(w, i)
              and not (i and low[i - 1].isalpha()) and not (i + len(w) < len(low) and low[i + len(w)].isalpha())]
-    assert sorted(_word_heads(K, low, raw)) == sorted(whole)
+    assert sorted(_word_heads(K, low, b" " + raw.translate(_LETTERS_ONLY) + b" ")) == sorted(whole)
     assert _holds_digits(low, raw) or not any(ch.isdecimal() for ch in low)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(_TEXT.map(lambda t: "".join(ch for ch in t if not ch.isdecimal())), st.lists(st.sampled_from(
+    ["the", "end", "of", "last", "year", "early", "mid", "-", "café", "é", "over", "past", "five", "years", "\n",
+     " ", ", ", "a", "in", "on", "May", "from", "between", "and"]), max_size=30).map("".join)), data=st.data())
+def test_the_words_before_a_head_are_read_alike_in_a_text_without_digits(text, data):
+    from builder.timex import _LETTERS_ONLY, _add_plain_words_before, _add_words_before, _lower
+
+    low = _lower(text)
+    words = b" " + low.encode("ascii", "replace").translate(_LETTERS_ONLY) + b" "
+    heads = [i for i in range(len(low) + 1) if i == len(low) or not (i and low[i - 1].isalpha())]
+    h = data.draw(st.sampled_from(heads))  # heads start words
+    read_backwards, plain = {h}, {h}
+    _add_words_before(K, low, [h], read_backwards)
+    _add_plain_words_before(K, low, words, h, plain)
+    assert plain == read_backwards
 
 
 def test_what_a_false_friend_must_contain_is_read_from_its_pattern():
