@@ -185,6 +185,91 @@ def _split(p: str) -> list[str]:
     return out
 
 
+# --- words in a shadow ----------------------------------------------------------
+#
+# ``re`` looks for a pattern that begins with a class ("[^\w-]phone call") by testing
+# the class at every character, and for one that begins with a literal (" phone call")
+# by a fast scan for that character: in a shadow of the text, where whatever is not
+# part of a word reads as a space, a word start is the character after a space.
+
+# ASCII letters, "-" and "_" as they are, digits as "0", any other ASCII character a space.
+_SHADE = bytes(c if chr(c).isascii() and (chr(c).isalpha() or chr(c) in "-_") else
+               ord("0") if chr(c) in "0123456789" else ord(" ") for c in range(256))
+
+
+def shadow(text: str) -> bytes:
+    """``text`` as ASCII bytes, a space in front, then one byte per character: letters
+    A-Z and a-z, "-" and "_" as written, a decimal digit (``\\d``) as "0", another
+    word character (``\\w``: "é") as "_", and any other character as a space. So the
+    byte at ``i`` is the character before position ``i`` of ``text``, and the shadow
+    tells words (and digits) apart as ``re`` does in the text."""
+    raw = (" " + text).encode("ascii", "replace")  # "?" for a character outside ASCII
+    shade = raw.translate(_SHADE)
+    if text.isascii():
+        return shade
+    out = None
+    i = raw.find(b"?")
+    while i >= 0:
+        ch = text[i - 1]
+        if ch.isalnum():  # a letter or digit outside ASCII: part of a word (a "?" is not)
+            out = out or bytearray(shade)
+            out[i] = ord("0") if ch.isdecimal() else ord("_")
+        i = raw.find(b"?", i + 1)
+    return shade if out is None else bytes(out)
+
+
+def word_starts(patterns: list[str]) -> re.Pattern:
+    """A bytes pattern that matches ``shadow(text)`` at ``i`` wherever one of ``patterns``
+    matches ``text`` at ``i`` after neither a word character nor a hyphen (and at a
+    few other places: check there with the pattern itself): a space, then one of
+    the literal beginnings ("phone ", "met") that every match starts with, shadowed."""
+    heads = {shadow(h)[1:] for p in patterns for h in _heads(p)}
+    if b"" in heads:  # a pattern that begins with a class: any word may start a match
+        return re.compile(b" ")
+    # "met" is enough where "met with" is a head too: keep the shortest
+    shortest = [h for h in sorted(heads) if not any(h.startswith(g) for g in heads if g != h and len(g) < len(h))]
+    return re.compile(b" (?:" + trie_pattern(h.decode("ascii") for h in shortest).encode("ascii") + b")")
+
+
+def _heads(p: str, prefix: str = "") -> set[str]:
+    """The literal text at the start of each match of ``p`` after ``prefix``, as far
+    as it is plain: "(?:deal|pact) (?:was )?signed" gives "deal " and "pact "."""
+    alternatives = _split(p)
+    if len(alternatives) > 1:
+        return {h for a in alternatives for h in _heads(a, prefix)}
+    tokens = list(_tokens(p))
+    for k, (i, tok) in enumerate(tokens):
+        after = tokens[k + 1][1] if k + 1 < len(tokens) else ""
+        if tok == "(":
+            close = i + _close(p[i:])
+            inner, rest = p[i + 1:close], p[close + 1:]
+            if inner.startswith("?:"):
+                inner = inner[2:]
+            elif inner.startswith("?P<"):
+                inner = inner[inner.index(">") + 1:]
+            elif inner.startswith("?"):  # a look-around or flags
+                return {prefix}
+            if rest[:1] in ("?", "*", "{"):
+                return {prefix}
+            if rest[:1] == "+":  # one time at least: its own heads
+                return _heads(inner, prefix)
+            return {h for a in _split(inner) for h in _heads(a + rest, prefix)}
+        if len(tok) == 1 and tok not in _SPECIAL:
+            literal = tok
+        elif len(tok) == 2 and tok[0] == "\\" and not tok[1].isalnum():
+            literal = tok[1]
+        elif tok == r"\d":
+            literal = "0"  # any digit: the shadow writes each as "0"
+        else:
+            return {prefix}
+        if after in ("?", "*", "{"):
+            return {prefix}
+        prefix += literal
+        if after == "+":
+            return {prefix}
+    return {prefix}
+
+
 class Located:
     """``exact.finditer(text)``, faster: ``starts`` (built with ``factored``) finds
     each place where ``exact`` may match, and ``exact`` is run at that place only,

@@ -23,7 +23,7 @@ import yaml
 from .people import ArticlePeople
 from .timeline import Registry, norm_name
 from .titles import make_title
-from .alternation import Located, NameFinder, factored
+from .alternation import Located, NameFinder, factored, shadow, word_starts
 
 DATA_PATH = Path(__file__).parent / "data" / "events.yaml"
 UNDATED_WINDOW_DAYS = 31
@@ -90,7 +90,7 @@ class Knowledge:
     say_verbs: frozenset
     dateish: re.Pattern   # a lower-cased block without a match holds no calendar date
     triggers: re.Pattern  # every kind's triggers in one pattern, one group per kind, for lower-cased text
-    trigger_starts: re.Pattern  # the character before a trigger of either pattern (see _trigger_matches)
+    trigger_starts: re.Pattern  # in the shadow of the lower-cased text, where a trigger of either pattern may begin
     cased: re.Pattern     # the few triggers that look at capitals ("met" + a name), for the text as written
     raw: dict
 
@@ -130,10 +130,7 @@ def knowledge(path: Path = DATA_PATH) -> Knowledge:
         dateish=re.compile(_lower_case([data["dateish"]], "dateish")[0]),
         triggers=_combined(data, cased=False),
         cased=_combined(data, cased=True),
-        # "[^\w-]" and not "(?<![\w-])": the character before a trigger, so that the
-        # engine skips the letters inside words (the text searched gets a space in front)
-        trigger_starts=re.compile(r"[^\w-](?:" + factored(_lowercase_triggers(data) + [
-            _lowered(p) for p in _cased_heads(data)]) + ")"),
+        trigger_starts=word_starts(_lowercase_triggers(data) + [_lowered(p) for p in _cased_heads(data)]),
         raw=data,
     )
 
@@ -452,15 +449,15 @@ def _lower(text: str) -> str:
 
 def _trigger_matches(text: str, low: str, kb: Knowledge) -> list[re.Match]:
     """The matches of ``kb.triggers.finditer(low)`` and of ``kb.cased.finditer(text)``.
-    Python's ``re`` tries every alternative at every place; instead one scan with
-    ``kb.trigger_starts`` (the same triggers grouped by their leading letters: see
-    alternation.factored) finds the places where either may match, and each
-    pattern is tried there only, keeping its own matches from overlapping."""
+    Python's ``re`` tries every alternative at every place; instead one scan of the
+    shadow of ``low`` (alternation.shadow) with ``kb.trigger_starts`` finds the word
+    starts where either may match, and each pattern is tried there only, keeping its
+    own matches from overlapping."""
     out = []
     lower_from = cased_from = 0  # where each pattern's next match may start
     lower, cased, search, pos = kb.triggers.match, kb.cased.match, kb.trigger_starts.search, 0
-    spaced = " " + low  # a match at i in ``spaced`` is the character before position i of ``low``
-    while (m := search(spaced, pos)) is not None:
+    shade = shadow(low)  # a match at i in the shadow is the character before position i of ``low``
+    while (m := search(shade, pos)) is not None:
         pos = m.start()
         if pos >= lower_from and (hit := lower(low, pos)) is not None:
             out.append(hit)

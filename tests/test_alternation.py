@@ -85,3 +85,41 @@ def test_capitalised_names_are_found_where_the_name_finder_finds_them(names, tex
 
     expected = [(m.start(), m.group(0)) for m in NameFinder(names).finditer(text)]
     assert CapitalisedNames(names).find(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aZé_-?“’ 1٣.\n", max_size=30))
+def test_a_shadow_tells_words_digits_and_the_rest_apart_as_re_does(text):
+    from builder.alternation import shadow
+
+    shade = shadow(text)
+    assert len(shade) == len(text) + 1 and shade[:1] == b" "
+    for ch, byte in zip(text, shade[1:]):
+        expected = (ch if ch.isascii() and (ch.isalpha() or ch in "-_") else "0" if re.match(r"\d", ch)
+                    else "_" if re.match(r"\w", ch) else " ")
+        assert chr(byte) == expected, (ch, byte)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["phone call", "phone talks", "met with", "Met", "Putin", "3-hour", "two-hour call",
+                                 "called for", "called", "it", "the last call", "signed", "pre-signed", "x"]),
+                max_size=8),
+       st.lists(st.sampled_from([" ", "  ", "-", "“", "’", ", ", "é", "_", "\n"]), min_size=8, max_size=8))
+def test_triggers_are_found_where_the_plain_patterns_find_them(words, gaps):
+    from builder.events import _lower, _trigger_matches
+
+    kb = knowledge()
+    text = "".join(g + w for g, w in zip(gaps, words))
+    low = _lower(text)
+    plain = sorted([(m.start(), m.end(), m.lastgroup) for m in kb.triggers.finditer(low)]
+                   + [(m.start(), m.end(), m.lastgroup) for m in kb.cased.finditer(text)])
+    assert sorted((m.start(), m.end(), m.lastgroup) for m in _trigger_matches(text, low, kb)) == plain
+
+
+def test_the_literal_beginnings_of_a_pattern_spread_its_groups():
+    from builder.alternation import _heads
+
+    assert _heads("(?:deal|pact) (?:was )?signed") == {"deal ", "pact "}
+    assert _heads(r"(?:two|\d+)-hour (?:call|chat)") == {"two-hour call", "two-hour chat", "0"}
+    assert _heads("talks?|rall(?:y|ies)") == {"talk", "rally", "rallies"}
+    assert _heads("called(?= (?!for))|[A-Z]x") == {"called", ""}
