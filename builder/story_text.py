@@ -32,6 +32,14 @@ def _wrap_width(lines: list[str]) -> int:
     return width
 
 
+# Spaces a line is normalised for ("  " a run of spaces, then tab, no-break and thin space).
+_ODD_SPACES = ("  ", "\t", "\xa0", "\u2009")
+
+
+def _odd_space_in(line: str) -> bool:
+    return "  " in line or "\t" in line or "\xa0" in line or "\u2009" in line
+
+
 def _txt_units(text: str, first_line: int) -> list[_Unit]:
     lines = text.split("\n")
     width = _wrap_width(lines)
@@ -39,6 +47,10 @@ def _txt_units(text: str, first_line: int) -> list[_Unit]:
     run = 0
     prev_blank = True
     prev_raw = ""
+    # A line holds only the odd spaces its text holds; most texts hold one kind or none,
+    # so most lines are searched once or not at all.
+    odd = [ws for ws in _ODD_SPACES if ws in text]
+    only = odd[0] if len(odd) == 1 else None
     for i, raw in enumerate(lines):
         stripped = raw.strip()
         if not stripped:
@@ -54,7 +66,7 @@ def _txt_units(text: str, first_line: int) -> list[_Unit]:
                     continue
                 bullet = True
                 body = stripped[m.end():]
-        if "  " in body or "\t" in body or "\xa0" in body or "\u2009" in body:
+        if odd and (only in body if only else _odd_space_in(body)):
             body = " ".join(body.split())
         if width and not prev_blank and units and not bullet and (
                 len(prev_raw.rstrip()) + 1 + len(body.split(" ", 1)[0]) > width - 2
@@ -66,7 +78,7 @@ def _txt_units(text: str, first_line: int) -> list[_Unit]:
             continue
         if prev_blank:
             run += 1
-        units.append(_Unit(body, i + first_line, bullet=bullet, run=run))
+        units.append(_Unit(body, i + first_line, bullet, run))
         prev_blank = False
         prev_raw = raw
     return units

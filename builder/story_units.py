@@ -12,7 +12,6 @@ import re
 
 _BULLET = re.compile(r"^\s*(?:(?:[•·▪●◦‣∙○■□➤►▸]|[*+](?=\s)|[-–](?=\s)|\d{1,2}[.)](?=\s))\s*)+")
 _WS = re.compile(r"\s+")
-_TERMINAL = re.compile(r"""[.!?…:;]["'”’»)\]]*$|[.!?…]\s*\([^()]{1,60}\)$""")
 _BREADCRUMB = re.compile(r"\s[/>»›]\s|\|")
 _TOKEN = re.compile(r"[a-z][a-z'’-]{2,}")
 
@@ -31,6 +30,7 @@ def _norm(text: str) -> str:
 
 
 def _is_terminal(t: str) -> bool:
+    """Does ``t`` end a sentence: "...", "... said.\"", "... ended. (Reuters)"?"""
     c = t[-1]
     if c in ".!?…:;":
         return True
@@ -38,8 +38,22 @@ def _is_terminal(t: str) -> bool:
         core = t.rstrip(_CLOSERS_SPACE)
         if core and core[-1] in ".!?…:;":
             return True
-        return c == ")" and bool(_TERMINAL.search(t))
+        return c == ")" and _note_after_sentence(t)
     return False
+
+
+def _note_after_sentence(t: str) -> bool:
+    """Does ``t`` end with a sentence, then a short note in brackets: "... ended. (Reuters)"?
+
+    The pattern ``[.!?…]\s*\([^()]{1,60}\)$`` told with string methods: searched for,
+    it would be tried at every character of the unit."""
+    if t[-1:] != ")":
+        return False
+    opening = t.rfind("(")
+    if opening == -1 or not 1 <= len(t) - 2 - opening <= 60 or ")" in t[opening + 1:-1]:
+        return False
+    before = t[:opening].rstrip()  # str.rstrip() strips what "\s" matches
+    return bool(before) and before[-1] in ".!?…"
 
 
 class _Unit:
@@ -47,8 +61,9 @@ class _Unit:
     __slots__ = ("text", "line", "bullet", "heading", "quote", "image", "run", "words", "terminal", "prose",
                  "_title", "_meta")
 
-    def __init__(self, text: str, line: int, bullet: bool = False, heading: int = 0, quote: bool = False,
-                 image: bool = False, run: int = 0):
+    # (bullet and run first: the .txt reader, which makes most units, passes them by position)
+    def __init__(self, text: str, line: int, bullet: bool = False, run: int = 0, heading: int = 0,
+                 quote: bool = False, image: bool = False):
         self.text = text
         self.line = line
         self.bullet = bullet
@@ -66,7 +81,7 @@ class _Unit:
             terminal = True
         elif c in _CLOSERS:
             core = text.rstrip(_CLOSERS_SPACE)
-            terminal = bool(core) and core[-1] in ".!?…:;" or (c == ")" and bool(_TERMINAL.search(text)))
+            terminal = bool(core) and core[-1] in ".!?…:;" or (c == ")" and _note_after_sentence(text))
         else:
             terminal = False
         self.terminal = terminal

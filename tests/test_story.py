@@ -413,3 +413,22 @@ def test_a_caption_cue_requires_one_of_its_literal_strings(literals):
         assert holds(f"Seen here{lit} in Kyiv")
     assert not holds("Nothing of the sort (here).")
     assert not holds("")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab .!?…:;()\"'”’»]\n\t\u00a0", max_size=80))
+def test_a_unit_ending_with_a_note_in_brackets_ends_a_sentence_as_the_pattern_says(text):
+    from builder.story_units import _CLOSERS_SPACE, _is_terminal
+    pattern = re.compile(r"""[.!?…:;]["'”’»)\]]*$|[.!?…]\s*\([^()]{1,60}\)$""")
+    for t in (text + ")", "He left." + text + ")", "He left. (" + text + ")"):
+        core = t.rstrip(_CLOSERS_SPACE)
+        assert _is_terminal(t) == (bool(core) and core[-1] in ".!?…:;" or bool(pattern.search(t)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab. •-1\t\u00a0\u2009", max_size=30), max_size=8))
+def test_odd_spaces_in_a_text_line_become_one_space(lines):
+    from builder.story_text import _txt_units
+    for unit in _txt_units("\n".join(lines), 1):
+        if unit.text != " ".join(unit.text.split()):
+            assert not any(ws in unit.text for ws in ("  ", "\t", "\u00a0", "\u2009"))
