@@ -111,7 +111,7 @@ def factored(patterns: list[str]) -> str:
     order, so use the result to find where a match starts, not which one."""
     buckets: dict[str, list[str]] = {}
     other: list[str] = []
-    for p in (alternative for pattern in patterns for alternative in _split(pattern)):
+    for p in (alternative for pattern in patterns for alternative in split_alternatives(pattern)):
         spread = _leading(p) if p else None
         if spread is None:
             other.append(p)
@@ -136,7 +136,7 @@ def _leading(p: str) -> list[tuple[str, str]] | None:
         if after.startswith(_QUANTIFIERS):
             return None
         out = []
-        for alternative in _split(p[3:close]):
+        for alternative in split_alternatives(p[3:close]):
             spread = _leading(alternative + after) if alternative + after else None
             if spread is None:
                 return None
@@ -173,7 +173,7 @@ def _close(p: str) -> int:
     raise ValueError(f"unbalanced parentheses in {p!r}")
 
 
-def _split(p: str) -> list[str]:
+def split_alternatives(p: str) -> list[str]:
     """The top-level alternatives of ``p``."""
     out, depth, start = [], 0, 0
     for i, tok in _tokens(p):
@@ -234,7 +234,7 @@ def word_starts(patterns: list[str]) -> re.Pattern:
 def _heads(p: str, prefix: str = "") -> set[str]:
     """The literal text at the start of each match of ``p`` after ``prefix``, as far
     as it is plain: "(?:deal|pact) (?:was )?signed" gives "deal " and "pact "."""
-    alternatives = _split(p)
+    alternatives = split_alternatives(p)
     if len(alternatives) > 1:
         return {h for a in alternatives for h in _heads(a, prefix)}
     tokens = list(_tokens(p))
@@ -253,7 +253,7 @@ def _heads(p: str, prefix: str = "") -> set[str]:
                 return {prefix}
             if rest[:1] == "+":  # one time at least: its own heads
                 return _heads(inner, prefix)
-            return {h for a in _split(inner) for h in _heads(a + rest, prefix)}
+            return {h for a in split_alternatives(inner) for h in _heads(a + rest, prefix)}
         if len(tok) == 1 and tok not in _SPECIAL:
             literal = tok
         elif len(tok) == 2 and tok[0] == "\\" and not tok[1].isalnum():

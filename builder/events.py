@@ -23,7 +23,7 @@ import yaml
 from .people import ArticlePeople
 from .timeline import Registry, norm_name
 from .titles import make_title
-from .alternation import Located, NameFinder, factored, shadow, word_starts
+from .alternation import Located, NameFinder, factored, shadow, split_alternatives, word_starts
 
 DATA_PATH = Path(__file__).parent / "data" / "events.yaml"
 UNDATED_WINDOW_DAYS = 31
@@ -89,6 +89,7 @@ class Knowledge:
     people_anaphora: re.Pattern
     say_verbs: frozenset
     dateish: re.Pattern   # a lower-cased block without a match holds no calendar date
+    dateish_words: re.Pattern | None  # where its words may begin, in a shadow (see _has_date)
     triggers: re.Pattern  # every kind's triggers in one pattern, one group per kind, for lower-cased text
     trigger_starts: re.Pattern  # in the shadow of the lower-cased text, where a trigger of either pattern may begin
     cased: re.Pattern     # the few triggers that look at capitals ("met" + a name), for the text as written
@@ -128,11 +129,22 @@ def knowledge(path: Path = DATA_PATH) -> Knowledge:
         people_anaphora=re.compile(_lower_case([data["people_anaphora"]], "people_anaphora")[0]),
         say_verbs=frozenset(data["say_verbs"]),
         dateish=re.compile(_lower_case([data["dateish"]], "dateish")[0]),
+        dateish_words=_dateish_words(data["dateish"]),
         triggers=_combined(data, cased=False),
         cased=_combined(data, cased=True),
         trigger_starts=word_starts(_lowercase_triggers(data) + [_lowered(p) for p in _cased_heads(data)]),
         raw=data,
     )
+
+
+def _dateish_words(pattern: str) -> re.Pattern | None:
+    """For ``dateish`` written as events.yaml writes it, a digit or words after a word
+    boundary ("\\d|\\b(?:jan|feb|...)"): where those words may begin in a shadow of the
+    text (alternation.word_starts). None for a pattern written otherwise."""
+    first, *words = split_alternatives(pattern)
+    if first != r"\d" or not words or not all(w.startswith(r"\b") for w in words):
+        return None
+    return word_starts([w[2:] for w in words])
 
 
 def _lower_case(patterns: list[str], where: str) -> list[str]:
@@ -332,7 +344,8 @@ def detect(blocks, ctx: Context, tag) -> list[Mention]:
         text = block.text
         spans = sentence_spans(text)
         low = _lower(text)
-        triggers = _triggers(text, low, ctx.kb, _quoted_spans(text))
+        shade = shadow(low)
+        triggers = _triggers(text, low, ctx.kb, _quoted_spans(text), shade)
         if not triggers:  # no happening named: only the people named last matter, for later sentences
             named = sorted((pos, i) for pos, i in ctx.actors.find(text) + people.find(text)
                            if _is_person(ctx.actors.registry, i))
@@ -343,7 +356,7 @@ def detect(blocks, ctx: Context, tag) -> list[Mention]:
             pending = None
             continue
         try:
-            timexes = tag(text, ctx.anchor) if ctx.kb.dateish.search(low) else []
+            timexes = tag(text, ctx.anchor) if _has_date(low, shade, ctx.kb) else []
         except Exception:  # the tagger promises not to raise; a block is not worth a crash
             timexes = []
         actor_hits = ctx.actors.find(text) + people.find(text)
@@ -447,7 +460,24 @@ def _lower(text: str) -> str:
     return low
 
 
-def _trigger_matches(text: str, low: str, kb: Knowledge) -> list[re.Match]:
+def _has_date(low: str, shade: bytes, kb: Knowledge) -> bool:
+    """Whether ``kb.dateish`` matches ``low``, read from its shadow (alternation.shadow):
+    any digit reads "0" there, and a word that may begin a match is looked for after
+    a space (a hyphen is one too for "\\b") with one bytes search, then checked."""
+    if kb.dateish_words is None:
+        return kb.dateish.search(low) is not None
+    if b"0" in shade:
+        return True
+    search, match, pos = kb.dateish_words.search, kb.dateish.match, 0
+    shade = shade.replace(b"-", b" ")
+    while (m := search(shade, pos)) is not None:
+        if match(low, m.start()):
+            return True
+        pos = m.start() + 1
+    return False
+
+
+def _trigger_matches(text: str, low: str, kb: Knowledge, shade: bytes | None = None) -> list[re.Match]:
     """The matches of ``kb.triggers.finditer(low)`` and of ``kb.cased.finditer(text)``.
     Python's ``re`` tries every alternative at every place; instead one scan of the
     shadow of ``low`` (alternation.shadow) with ``kb.trigger_starts`` finds the word
@@ -456,7 +486,8 @@ def _trigger_matches(text: str, low: str, kb: Knowledge) -> list[re.Match]:
     out = []
     lower_from = cased_from = 0  # where each pattern's next match may start
     lower, cased, search, pos = kb.triggers.match, kb.cased.match, kb.trigger_starts.search, 0
-    shade = shadow(low)  # a match at i in the shadow is the character before position i of ``low``
+    if shade is None:
+        shade = shadow(low)  # a match at i in the shadow is the character before position i of ``low``
     while (m := search(shade, pos)) is not None:
         pos = m.start()
         if pos >= lower_from and (hit := lower(low, pos)) is not None:
@@ -469,9 +500,9 @@ def _trigger_matches(text: str, low: str, kb: Knowledge) -> list[re.Match]:
     return out
 
 
-def _triggers(text: str, low: str, kb: Knowledge, quoted) -> list[tuple[int, int, Kind]]:
+def _triggers(text: str, low: str, kb: Knowledge, quoted, shade: bytes | None = None) -> list[tuple[int, int, Kind]]:
     found = []
-    for m in _trigger_matches(text, low, kb):
+    for m in _trigger_matches(text, low, kb, shade):
         if _inside(m.start(), quoted) or kb.irrealis.search(low[max(0, m.start() - 40):m.start()]):
             continue
         found.append((m.start(), m.end(), kb.kinds[m.lastgroup]))

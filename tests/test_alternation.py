@@ -123,3 +123,15 @@ def test_the_literal_beginnings_of_a_pattern_spread_its_groups():
     assert _heads(r"(?:two|\d+)-hour (?:call|chat)") == {"two-hour call", "two-hour chat", "0"}
     assert _heads("talks?|rall(?:y|ies)") == {"talk", "rally", "rallies"}
     assert _heads("called(?= (?!for))|[A-Z]x") == {"called", ""}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["today", "mid-day", "xday", "new year", "new", "year", "é", "٣", "7", "said", "mon",
+                                 "Monday", "_eve", "-", "“", " "]), max_size=10).map("".join))
+def test_a_date_is_seen_where_the_dateish_pattern_sees_one(text):
+    from builder.alternation import shadow
+    from builder.events import _has_date, _lower
+
+    kb = knowledge()
+    low = _lower(text)
+    assert _has_date(low, shadow(low), kb) == bool(kb.dateish.search(low))
