@@ -1,9 +1,11 @@
 """Event detection: the knowledge file's own examples, and the distinctions an
 editor cares about (background, reports, captions, plans, quoted speech)."""
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from builder import events, timex
 from builder.timeline import Registry
@@ -128,3 +130,14 @@ def test_titles_keep_numbers_whole_and_disasters_say_what_struck():
 def test_a_planned_visit_on_a_bare_weekday_is_the_coming_one():
     [visit] = detect("Anna Alpha will visit the region on Friday, her office said.", anchor=dt.date(2025, 4, 24))
     assert visit.kind == "visit" and visit.date == "2025-04-25" and visit.planned
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["and", "band", "andy", "but", ",", ";", ":", " ", "—", "–", "who", "whom", "while",
+                                 "after", "before", "that", "where", "which", "-", "_", "é", "x"]), max_size=10)
+       .map("".join))
+def test_clause_breaks_are_counted_as_the_plain_pattern_counts_them(text):
+    from builder.events import _CLAUSE_BREAK
+
+    plain = re.compile(r"[,;:—–]|\b(?:and|but|that|where|which|who|while|after|before)\b")
+    assert _CLAUSE_BREAK.findall(text) == plain.findall(text)
