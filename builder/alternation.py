@@ -139,6 +139,16 @@ def factored(patterns: list[str]) -> str:
     return "|".join(parts)
 
 
+def letter_first(p: str) -> str:
+    """``p`` with a leading ``\\b`` before a letter written after the letter, as a
+    look-behind: "\\bno" becomes "n(?<!\\w.)o" (an "n" with no word character before
+    it), which matches the same; a pattern that begins with a character lets the
+    engine skip to the places where that character stands."""
+    if p.startswith("\\b") and p[2:3].isascii() and p[2:3].isalpha() and not p[3:4].startswith(_QUANTIFIERS):
+        return p[2] + r"(?<!\w.)" + p[3:]
+    return p
+
+
 def _leading(p: str) -> list[tuple[str, str]] | None:
     """``p`` as (first letter, rest) pairs whose union is ``p``, or None."""
     if p[0] not in _SPECIAL and not p[1:2].startswith(_QUANTIFIERS):

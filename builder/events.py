@@ -23,7 +23,7 @@ import yaml
 from .people import ArticlePeople
 from .timeline import Registry, norm_name
 from .titles import make_title
-from .alternation import Located, NameFinder, factored, shadow, split_alternatives, word_starts
+from .alternation import Located, NameFinder, factored, letter_first, shadow, split_alternatives, word_starts
 
 DATA_PATH = Path(__file__).parent / "data" / "events.yaml"
 UNDATED_WINDOW_DAYS = 31
@@ -124,7 +124,8 @@ def knowledge(path: Path = DATA_PATH) -> Knowledge:
                              re.compile(r"(?:" + factored(titles) + r")\s+[A-Z][\w'’.-]")),
         not_names=frozenset(data["not_names"]),
         not_surnames=frozenset(data.get("not_surnames", ())),
-        irrealis=re.compile(r"(?:" + factored(_lower_case(data["irrealis"], "irrealis")) + r")$"),
+        irrealis=re.compile(r"(?:" + factored([letter_first(p) for p in _lower_case(data["irrealis"], "irrealis")])
+                            + r")$"),
         anaphora=re.compile(data["anaphora"], re.I),
         people_anaphora=re.compile(_lower_case([data["people_anaphora"]], "people_anaphora")[0]),
         say_verbs=frozenset(data["say_verbs"]),

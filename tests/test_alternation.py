@@ -135,3 +135,16 @@ def test_a_date_is_seen_where_the_dateish_pattern_sees_one(text):
     kb = knowledge()
     low = _lower(text)
     assert _has_date(low, shadow(low), kb) == bool(kb.dateish.search(low))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["no", "not", "cannot", "know", "now", "efforts to", "would", "any", "x", " ", "-",
+                                 "é", "_", "\n"]), max_size=8).map("".join))
+def test_a_word_boundary_written_after_the_letter_matches_the_same(text):
+    from builder.alternation import letter_first
+
+    for p in (r"\bno (?:\w+ ){0,2}", r"\bnot", r"\bs?x", "any"):
+        assert [m.span() for m in re.finditer(letter_first(p), text)] == [m.span() for m in re.finditer(p, text)]
+    kb = knowledge()
+    plain = re.compile("(?:" + "|".join(f"(?:{p})" for p in kb.raw["irrealis"]) + ")$")
+    assert bool(kb.irrealis.search(text)) == bool(plain.search(text))
