@@ -249,8 +249,12 @@ def word_starts(patterns: list[str]) -> re.Pattern:
     heads = {shadow(h)[1:] for p in patterns for h in _heads(p)}
     if b"" in heads:  # a pattern that begins with a class: any word may start a match
         return re.compile(b" ")
-    # "met" is enough where "met with" is a head too: keep the shortest
-    shortest = [h for h in sorted(heads) if not any(h.startswith(g) for g in heads if g != h and len(g) < len(h))]
+    # "met" is enough where "met with" is a head too: keep the shortest (in sorted
+    # order, the heads that begin with one come right after it)
+    shortest: list[bytes] = []
+    for h in sorted(heads):
+        if not (shortest and h.startswith(shortest[-1])):
+            shortest.append(h)
     return re.compile(b" (?:" + trie_pattern(h.decode("ascii") for h in shortest).encode("ascii") + b")")
 
 
