@@ -258,6 +258,16 @@ def word_starts(patterns: list[str]) -> re.Pattern:
     return re.compile(b" (?:" + trie_pattern(h.decode("ascii") for h in shortest).encode("ascii") + b")")
 
 
+def first_bytes(p: str) -> frozenset[int] | None:
+    """The bytes that ``shadow(text)[i + 1]`` may be wherever ``p`` matches ``text`` at
+    ``i`` (the shadow of the first character of each literal beginning), or None
+    when a match may begin with any character."""
+    heads = _heads(p)
+    if "" in heads:
+        return None
+    return frozenset(shadow(h)[1] for h in heads)
+
+
 def _heads(p: str, prefix: str = "") -> set[str]:
     """The literal text at the start of each match of ``p`` after ``prefix``, as far
     as it is plain: "(?:deal|pact) (?:was )?signed" gives "deal " and "pact "."""

@@ -23,7 +23,8 @@ import yaml
 from .people import ArticlePeople
 from .timeline import Registry, norm_name
 from .titles import make_title
-from .alternation import Located, NameFinder, factored, letter_first, shadow, split_alternatives, word_starts
+from .alternation import (Located, NameFinder, factored, first_bytes, letter_first, shadow, split_alternatives,
+                          word_starts)
 
 DATA_PATH = Path(__file__).parent / "data" / "events.yaml"
 UNDATED_WINDOW_DAYS = 31
@@ -91,6 +92,7 @@ class Knowledge:
     dateish: re.Pattern   # a lower-cased block without a match holds no calendar date
     dateish_words: re.Pattern | None  # where its words may begin, in a shadow (see _has_date)
     triggers: re.Pattern  # every kind's triggers in one pattern, one group per kind, for lower-cased text
+    triggers_at: tuple  # for each byte of a shadow, ``triggers`` without those that cannot begin with it
     trigger_starts: re.Pattern  # in the shadow of the lower-cased text, where a trigger of either pattern may begin
     cased: re.Pattern     # the few triggers that look at capitals ("met" + a name), for the text as written
     raw: dict
@@ -132,6 +134,7 @@ def knowledge(path: Path = DATA_PATH) -> Knowledge:
         dateish=re.compile(_lower_case([data["dateish"]], "dateish")[0]),
         dateish_words=_dateish_words(data["dateish"]),
         triggers=_combined(data, cased=False),
+        triggers_at=_combined_by_first_byte(data),
         cased=_combined(data, cased=True),
         trigger_starts=word_starts(_lowercase_triggers(data) + [_lowered(p) for p in _cased_heads(data)]),
         raw=data,
@@ -171,15 +174,16 @@ def _lowercase_triggers(data: dict) -> list[str]:
     return [p for spec in data["kinds"].values() for p in spec["triggers"] if "[A-Z]" not in p]
 
 
-def _combined(data: dict, cased: bool) -> re.Pattern:
+def _combined(data: dict, cased: bool, keep=None) -> re.Pattern:
     """One pattern for all kinds. Matching lower-cased text without re.I is three
     times faster; triggers with a capital letter in them ("(?= [A-Z])") go in the
-    cased pattern, their words made case-insensitive."""
+    cased pattern, their words made case-insensitive. ``keep``: which triggers to
+    take (all when None)."""
     groups = []
     for name, spec in data["kinds"].items():
         chosen = []
         for p in spec["triggers"]:
-            if ("[A-Z]" in p) != cased:
+            if ("[A-Z]" in p) != cased or keep is not None and not keep(p):
                 continue
             if cased:
                 head, look = p[:p.index("(?=")], p[p.index("(?="):]
@@ -192,6 +196,23 @@ def _combined(data: dict, cased: bool) -> re.Pattern:
     if not groups:
         return re.compile(r"(?!x)x")
     return re.compile(r"(?<![\w-])(?:" + "|".join(groups) + r")(?![\w-])")
+
+
+def _combined_by_first_byte(data: dict) -> tuple[re.Pattern, ...]:
+    """For each byte ``b``, the lower-case ``_combined`` pattern without the triggers
+    that cannot begin with a character whose shadow is ``b`` (alternation.first_bytes).
+    The engine tries the alternatives of ``_combined`` one by one, about a hundred,
+    at every place; those left out here would fail at once there, and the rest keep
+    their order and their kind's group, so the match is the same."""
+    starts = {p: first_bytes(p) for p in _lowercase_triggers(data)}
+    compiled: dict[frozenset, re.Pattern] = {}
+    out = []
+    for byte in range(256):
+        chosen = frozenset(p for p, first in starts.items() if first is None or byte in first)
+        if chosen not in compiled:
+            compiled[chosen] = _combined(data, cased=False, keep=chosen.__contains__)
+        out.append(compiled[chosen])
+    return tuple(out)
 
 
 # --- sentences -----------------------------------------------------------------
@@ -486,16 +507,18 @@ def _trigger_matches(text: str, low: str, kb: Knowledge, shade: bytes | None = N
     """The matches of ``kb.triggers.finditer(low)`` and of ``kb.cased.finditer(text)``.
     Python's ``re`` tries every alternative at every place; instead one scan of the
     shadow of ``low`` (alternation.shadow) with ``kb.trigger_starts`` finds the word
-    starts where either may match, and each pattern is tried there only, keeping its
-    own matches from overlapping."""
+    starts where either may match, and each pattern is tried there only (the lower-case
+    one without the triggers that cannot begin there), keeping its own matches from
+    overlapping."""
     out = []
     lower_from = cased_from = 0  # where each pattern's next match may start
-    lower, cased, search, pos = kb.triggers.match, kb.cased.match, kb.trigger_starts.search, 0
+    lower, cased, search, pos = kb.triggers_at, kb.cased.match, kb.trigger_starts.search, 0
     if shade is None:
         shade = shadow(low)  # a match at i in the shadow is the character before position i of ``low``
     while (m := search(shade, pos)) is not None:
         pos = m.start()
-        if pos >= lower_from and (hit := lower(low, pos)) is not None:
+        # the triggers that may begin with the character at ``pos``, whose shadow is shade[pos + 1]
+        if pos >= lower_from and (hit := lower[shade[pos + 1]].match(low, pos)) is not None:
             out.append(hit)
             lower_from = hit.end()
         if pos >= cased_from and (hit := cased(text, pos)) is not None:

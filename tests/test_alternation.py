@@ -148,3 +148,29 @@ def test_a_word_boundary_written_after_the_letter_matches_the_same(text):
     kb = knowledge()
     plain = re.compile("(?:" + "|".join(f"(?:{p})" for p in kb.raw["irrealis"]) + ")$")
     assert bool(kb.irrealis.search(text)) == bool(plain.search(text))
+
+
+_EXAMPLES = [e for spec in knowledge().raw["kinds"].values() for e in spec["examples"]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_EXAMPLES + ["3-hour call", "Said", "x", "é", "٣", "-", "_", "“", ", "]), max_size=6),
+       st.lists(st.sampled_from([" ", "", "-", "’s ", "\n"]), min_size=6, max_size=6))
+def test_the_triggers_that_may_begin_at_a_character_match_there_as_all_of_them_do(examples, gaps):
+    from builder.alternation import shadow
+    from builder.events import _lower
+
+    kb = knowledge()
+    low = _lower("".join(g + e for g, e in zip(gaps, examples)))
+    shade = shadow(low)
+    for i in range(len(low)):
+        whole, chosen = kb.triggers.match(low, i), kb.triggers_at[shade[i + 1]].match(low, i)
+        assert (whole and (whole.span(), whole.lastgroup)) == (chosen and (chosen.span(), chosen.lastgroup))
+
+
+def test_the_first_bytes_of_a_pattern_are_those_of_its_literal_beginnings():
+    from builder.alternation import first_bytes
+
+    assert first_bytes("(?:deal|pact) (?:was )?signed") == {ord("d"), ord("p")}
+    assert first_bytes(r"(?:two|\d+)-hour") == {ord("t"), ord("0")}
+    assert first_bytes(r"\w+ said") is None
