@@ -391,7 +391,7 @@ def _tag(k: Knowledge, text: str, anchor: dt.date | None, remembered: dict | Non
     def first_pass(rule, start, end, groups):
         if rule.anaphoric:
             return PENDING
-        return _resolve(k, scan, rule, groups, start, end, anchor, lambda: None)
+        return _resolve(k, scan, rule, groups, start, end, anchor)
 
     # The scan tries rules in order at each place and takes the first whose value
     # resolves, so the expressions found depend on the anchor only through which
@@ -413,11 +413,11 @@ def _tag(k: Knowledge, text: str, anchor: dt.date | None, remembered: dict | Non
             remembered[text] = tried
     # Second pass, in text order: anaphoric expressions take the latest date before them.
     out: list[Timex] = []
-    last_day: list[dt.date | None] = [None]
-    last_value: list[str | None] = [None]
+    last_day: dt.date | None = None
+    last_value: str | None = None
     for i, (start, end, rule, groups, value) in enumerate(found):
         if value is None:
-            value = _resolve(k, scan, rule, groups, start, end, anchor, lambda: last_day[0], lambda: last_value[0],
+            value = _resolve(k, scan, rule, groups, start, end, anchor, last_day, last_value,
                              lambda: _next_day(text, found, i))
             if value is None:
                 continue
@@ -425,10 +425,10 @@ def _tag(k: Knowledge, text: str, anchor: dt.date | None, remembered: dict | Non
         out.append(Timex(start, end, text[start:end], typ, value.value, value.end_value, value.mod,
                          value.relative, value.future))
         if typ == "DATE" and value.value[:1].isdigit():
-            last_value[0] = value.value
+            last_value = value.value
         if typ in ("DATE", "TIME") and _DAY_VALUE.match(value.value):
             try:
-                last_day[0] = dt.date.fromisoformat(value.value[:10])
+                last_day = dt.date.fromisoformat(value.value[:10])
             except ValueError:
                 pass
     return out
@@ -463,10 +463,9 @@ def _next_day(text: str, found: list, i: int) -> dt.date | None:
         return None
 
 
-def _resolve(k, scan: _Scan, rule, groups, start, end, anchor, ref_day, ref_value=lambda: None,
-             next_day=lambda: None) -> Value | None:
-    ctx = Ctx(k=k, text=scan.text, start=start, end=end, anchor=anchor,
-              tense=lambda: scan.tense(start, end), ref_day=ref_day, ref_value=ref_value, next_day=next_day)
+def _resolve(k, scan: _Scan, rule, groups, start, end, anchor, ref_day=None, ref_value=None,
+             next_day=None) -> Value | None:
+    ctx = Ctx(k, scan.text, start, end, anchor, scan.tense, ref_day, ref_value, next_day)
     try:
         return RESOLVERS[rule.resolve](groups, ctx)
     except (ValueError, OverflowError):  # "2000 years ago" from 2000-01-01: no such date, no timex

@@ -12,14 +12,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from .timex_calendar import (UNKNOWN, closest, duration_value, fmt, holiday_date, safe_date, shift,
                              weekday_date)
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
+class Value(NamedTuple):
+    """A resolved TIMEX3 value. (A named tuple, not a frozen dataclass: made for every
+    match, and a frozen dataclass sets each field through object.__setattr__, twice the cost.)"""
     value: str
     type: str | None = None          # overrides the rule's type when set
     end_value: str | None = None
@@ -30,15 +31,30 @@ class Value:
 
 @dataclass(slots=True)
 class Ctx:
+    """What a resolver may ask about its match. Made for every match, so built from
+    positional values and bound methods: no closures."""
     k: object                        # the Knowledge
     text: str
     start: int
     end: int
     anchor: dt.date | None
-    tense: Callable[[], str | None]  # "future", "past" or None, computed on demand
-    ref_day: Callable[[], dt.date | None] = lambda: None
-    ref_value: Callable[[], str | None] = lambda: None   # the last date value mentioned before
-    next_day: Callable[[], dt.date | None] = lambda: None  # a full date right after ("16:15 UTC, June 1st")
+    tense_of: Callable[[int, int], str | None]  # the tense of the clause around a span (_Scan.tense)
+    latest_day: dt.date | None = None   # the last full date mentioned before (anaphoric rules only)
+    latest_value: str | None = None     # the last date value mentioned before
+    day_after: Callable[[], dt.date | None] | None = None  # a full date right after ("16:15 UTC, June 1st")
+
+    def tense(self) -> str | None:
+        """"future", "past" or None, computed on demand (most resolvers never ask)."""
+        return self.tense_of(self.start, self.end)
+
+    def ref_day(self) -> dt.date | None:
+        return self.latest_day
+
+    def ref_value(self) -> str | None:
+        return self.latest_value
+
+    def next_day(self) -> dt.date | None:
+        return None if self.day_after is None else self.day_after()
 
 
 _INT = re.compile(r"\d+")
