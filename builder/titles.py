@@ -40,7 +40,11 @@ def present(verb: str) -> str:
 
 def short_name(name: str, registry: Registry) -> str:
     """Titles use the shortest single-word alias of a person ("Trump")."""
-    ident = registry.resolve(name)
+    return _short_name(name, registry, registry.resolve(name))
+
+
+def _short_name(name: str, registry: Registry, ident: str | None) -> str:
+    """``short_name`` of a name whose registry id (``registry.resolve(name)``) is ``ident``."""
     if not ident:
         return name
     entry = registry.entries[ident]
@@ -148,15 +152,25 @@ def _object_phrase(nouns: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"((?:[\w.’'-]+\s){0,3}(?:" + "|".join(nouns) + r"))\b", re.I)
 
 
+# A match needs "-hour" in the lower-cased sentence: re.I lets only "H", "O", "U" and
+# "R" stand for these letters (re._casefix adds no other), and lower() writes each so.
+_HOURS = re.compile(r"\b(one|two|three|four|[1-4])-hour\b", re.I)
 _NOMINAL = re.compile(r"(?:[\w’'-]+\s){0,2}$")
 
 
 def make_title(mention: Mention, kind: Kind, sentence: str, trig_start: int, trig_end: int, ctx: Context,
                skip: tuple[int, int] | None = None) -> str:
     registry = ctx.actors.registry
-    people = [short_name(a, registry) for a in mention.people]
-    who = people if len(people) >= 2 else _events._ordered([short_name(a, registry) for a in mention.actors
-                                                     if registry.entries.get(registry.resolve(a) or "", {}).get("kind") != "media"])[:4]
+    idents: dict[str, str | None] = {}  # each name's registry id, looked up once (norm_name is not cheap)
+
+    def ident(name: str) -> str | None:
+        if name not in idents:
+            idents[name] = registry.resolve(name)
+        return idents[name]
+
+    people = [_short_name(a, registry, ident(a)) for a in mention.people]
+    who = people if len(people) >= 2 else _events._ordered([_short_name(a, registry, ident(a)) for a in mention.actors
+                                                     if registry.entries.get(ident(a) or "", {}).get("kind") != "media"])[:4]
     place = f" in {mention.places[0]}" if mention.places else ""
     where = mention.places[0] if mention.places else ""
     trigger = sentence[trig_start:trig_end]
@@ -207,7 +221,7 @@ def make_title(mention: Mention, kind: Kind, sentence: str, trig_start: int, tri
                                 place=place, where=where, object=obj or kind.name, verb=verb,
                                 phrase=_clause(sentence, trig_start, 10, skip=skip))
     if kind.name == "call":
-        hours = re.search(r"\b(one|two|three|four|[1-4])-hour\b", sentence, re.I)
+        hours = _HOURS.search(sentence) if "-hour" in sentence.lower() else None
         if hours:
             title = title.replace("hold phone call", f"hold {hours.group(1).lower()}-hour phone call")
     title = _SPACES.sub(" ", title).strip(" :")

@@ -57,3 +57,15 @@ def test_a_word_before_the_end_is_found_as_a_search_of_the_whole_text_finds_it()
         for text in texts:
             found, plain = titles._last_word(pattern, text), pattern.search(text)
             assert (found and found.span()) == (plain and plain.span()), (pattern.pattern, text)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["two", "Two", "4", "-", "hour", "HOUR", "Hour", "hours", "ſ", "K", "İ", "ı", " ", "x",
+                                 "-HOUR", "one-hour", "three-Hour"]), max_size=8).map("".join))
+def test_an_hour_count_is_looked_for_only_where_the_sentence_can_hold_one(sentence):
+    plain = re.search(r"\b(one|two|three|four|[1-4])-hour\b", sentence, re.I)
+    gated = titles._HOURS.search(sentence) if "-hour" in sentence.lower() else None  # as make_title looks
+    assert (gated and (gated.span(), gated.group(1))) == (plain and (plain.span(), plain.group(1)))
