@@ -197,17 +197,27 @@ def _stems(text: str, common: frozenset) -> set[str]:
 
 
 _PUNCT = ".,;:!?\"“”‘’«»()[]{}<>/|\\—–…*#@&+=~^`•·'"
+_P = "[" + re.escape(_PUNCT) + "]"
+# A run of _PUNCT at either end of a word (after a space or before one): what
+# word.strip(_PUNCT) removes, found for all the words of a text in one pass.
+# Each alternative begins with the character class, which the engine skips to.
+_EDGE_PUNCT = re.compile(_P + r"(?:" + _P + r"*(?!\S)|(?<!\S.)" + _P + "*)")
 
 
-def _stems_and_names(text: str, common: frozenset) -> tuple[set[str], set[str]]:
-    """(word stems, name stems) of a text: names are its capitalised words.
+def _stems_and_names(text: str, common: frozenset, cut: int | None = COHERENCE_CHARS
+                     ) -> tuple[set[str], set[str]]:
+    """(word stems, name stems) of a text's first ``cut`` characters: names are its capitalised words.
 
-    Stems are the first six letters of its words of three or more characters
-    that are not common words and start with a letter. One loop over the
-    distinct words (each lowered once) costs less than a comprehension per set."""
+    Words are split at spaces and stripped of _PUNCT (by one pass of
+    _EDGE_PUNCT over the text, cheaper than word.strip on every word). Stems
+    are the first six letters of its words of three or more characters that
+    are not common words and start with a letter. One loop over the distinct
+    words (each lowered once) costs less than a comprehension per set. Words
+    never run across a line break, so several paragraphs joined by newlines
+    give the union of their own stems and names."""
     stems: set[str] = set()
     names: set[str] = set()
-    for word in {w.strip(_PUNCT) for w in text[:COHERENCE_CHARS].split()}:
+    for word in set(_EDGE_PUNCT.sub(" ", text[:cut]).split()):
         if len(word) > 2:
             low = word.lower()
             if low not in common:
@@ -249,14 +259,19 @@ class _Vocab:
         self.pending.append(text)
 
     def _absorb(self) -> None:
+        # The story's first few thousand characters say what it is about: the
+        # paragraphs that fit are read as one text, each word looked at once.
+        taken = []
         for t in self.pending:
-            if self.size >= VOCAB_CHARS:     # the story's first few thousand characters say what it is about
+            if self.size >= VOCAB_CHARS:
                 break
-            stems, names = _stems_and_names(t, self.common)
-            self.words |= stems
-            self.names |= names
+            taken.append(t[:COHERENCE_CHARS])
             self.size += min(len(t), COHERENCE_CHARS)
         self.pending.clear()
+        if taken:
+            stems, names = _stems_and_names("\n".join(taken), self.common, cut=None)
+            self.words |= stems
+            self.names |= names
 
     def coherent(self, text: str, need: int = 3, share: float = 0.25) -> bool:
         """Shares enough words with the story: ``need`` stems making ``share`` of its own,

@@ -396,6 +396,37 @@ def test_stems_and_names_are_the_capitalised_and_uncommon_words_of_a_paragraph(t
     assert story_mod._stems_and_names(text, common) == (stems, names)
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=story_mod._PUNCT + "ab \n\t\u00a0\u2009\u3000\x1c\x85", max_size=60))
+def test_one_pass_strips_the_punctuation_at_the_ends_of_every_word(text):
+    stripped = {w.strip(story_mod._PUNCT) for w in text.split()} - {""}
+    assert set(story_mod._EDGE_PUNCT.sub(" ", text).split()) == stripped
+
+
+def test_the_pattern_and_str_split_agree_on_what_a_space_is():
+    chars = "".join(map(chr, range(0x110000)))
+    assert set(re.findall(r"\s", chars)) == {c for c in chars if c.isspace()}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.builds(lambda text, times: (text + " ") * times,
+                          st.text(alphabet="AaBbİiΣς1.,“”'’-— \n", max_size=40), st.integers(1, 80)), max_size=6))
+def test_the_story_vocabulary_read_at_once_is_that_of_its_paragraphs(paragraphs):
+    vocab = story_mod._Vocab(frozenset(["the", "and"]))
+    for p in paragraphs:
+        vocab.add(p)
+    vocab._absorb()
+    words, names, size = set(), set(), 0
+    for p in paragraphs:
+        if size >= story_mod.VOCAB_CHARS:
+            break
+        stems, caps = story_mod._stems_and_names(p, vocab.common)
+        words |= stems
+        names |= caps
+        size += min(len(p), story_mod.COHERENCE_CHARS)
+    assert (vocab.words, vocab.names, vocab.size) == (words, names, size)
+
+
 def test_each_line_is_marked_with_the_role_of_the_rule_it_matches():
     from builder.story_text import _txt_units
     cookies = "We use cookies " + "and similar tools " * 9        # 32 words
