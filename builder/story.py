@@ -312,6 +312,33 @@ def _meta_line(u: _Unit) -> bool:
     return u._meta
 
 
+def _lower_len(text: str) -> int:
+    """len(text.lower()) without lowering: "İ" is the one character that lowers to two."""
+    return len(text) if text.isascii() else len(text) + text.count("İ")
+
+
+class _Seen:
+    """The texts already kept, compared without regard to case. A text is lowered
+    only when a kept one would lower to as many characters: lowering every
+    paragraph of an article to find its rare duplicates cost more than the rest
+    of the check."""
+
+    def __init__(self, texts):
+        self.by_length: dict[int, list[str]] = {}
+        for text in texts:
+            self.add(text)
+
+    def add(self, text: str) -> None:
+        self.by_length.setdefault(_lower_len(text), []).append(text)
+
+    def __contains__(self, text: str) -> bool:
+        same = self.by_length.get(_lower_len(text))
+        if not same:
+            return False
+        low = text.lower()
+        return any(t.lower() == low for t in same)
+
+
 def _jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
@@ -513,11 +540,10 @@ def _walk_body(units: list[_Unit], start: int, marks: list[str], captions: _Capt
     n = len(units)
     mode = "story"
     panel_name = ""
-    seen: set[str] = {b.text.lower() for b in blocks}
+    seen = _Seen([story.headline] + [b.text for b in blocks])
     caption_words: list[set[str]] = [set(_TOKEN.findall(b.text.lower())) for b in blocks if b.kind == "caption"]
     titles: list[int] = []          # title-shaped units waiting for what follows them
     aside_next = False
-    headline_low = story.headline.lower()
     paragraphs = 0
 
     def flush_titles(keep: bool, reason: str = "") -> None:
@@ -558,18 +584,17 @@ def _walk_body(units: list[_Unit], start: int, marks: list[str], captions: _Capt
             else:
                 dropped.append((u.line, f"in panel {panel_name!r}"))
                 continue
-        low = u.text.lower()
-        if low in seen or low == headline_low:
+        if u.text in seen:
             dropped.append((u.line, "duplicate"))
             continue
         if captions[i]:
-            words = set(_TOKEN.findall(low))
+            words = set(_TOKEN.findall(u.text.lower()))
             if any(_jaccard(words, c) >= 0.6 for c in caption_words[-24:]):
                 dropped.append((u.line, "duplicate caption"))
                 continue
             flush_titles(True)
             caption_words.append(words)
-            seen.add(low)
+            seen.add(u.text)
             blocks.append(Block(u.text, "caption", u.line))
             continue
         if paragraphs < 3 and _meta_line(u):
@@ -581,12 +606,12 @@ def _walk_body(units: list[_Unit], start: int, marks: list[str], captions: _Capt
                 dropped.append((u.line, "menu or tag list"))
                 continue
             flush_titles(True)
-            seen.add(low)
+            seen.add(u.text)
             blocks.append(Block(u.text, "item", u.line))
             continue
         if u.quote and u.words >= 3:
             flush_titles(True)
-            seen.add(low)
+            seen.add(u.text)
             blocks.append(Block(u.text, "quote", u.line))
             vocab.add(u.text)
             continue
@@ -606,7 +631,7 @@ def _walk_body(units: list[_Unit], start: int, marks: list[str], captions: _Capt
             continue
         # A paragraph of the story.
         flush_titles(len(titles) == 1 or all(units[t].heading for t in titles))
-        seen.add(low)
+        seen.add(u.text)
         kind = "aside" if aside_next else "paragraph"
         aside_next = False
         text = u.text

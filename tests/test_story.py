@@ -427,6 +427,20 @@ def test_the_story_vocabulary_read_at_once_is_that_of_its_paragraphs(paragraphs)
     assert (vocab.words, vocab.names, vocab.size) == (words, names, size)
 
 
+def test_only_one_character_lowers_to_more_than_one():
+    assert [c for c in map(chr, range(0x110000)) if len(c.lower()) != 1] == ["İ"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="aAİiı\u0307ΣσςB ", max_size=6), max_size=8), st.text(alphabet="aAİiı\u0307ΣσςB ", max_size=6))
+def test_a_kept_text_is_found_again_whatever_its_case(kept, text):
+    seen = story_mod._Seen(kept[:3])
+    for t in kept[3:]:
+        seen.add(t)
+    assert (text in seen) == (text.lower() in {t.lower() for t in kept})
+    assert story_mod._lower_len(text) == len(text.lower())
+
+
 def test_each_line_is_marked_with_the_role_of_the_rule_it_matches():
     from builder.story_text import _txt_units
     cookies = "We use cookies " + "and similar tools " * 9        # 32 words
