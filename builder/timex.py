@@ -184,8 +184,7 @@ def _starts(k: Knowledge, text: str, low: str) -> list[int]:
     if digits:
         _add_words_before(k, low, heads, starts)
     else:
-        for h in heads:
-            _add_plain_words_before(k, low, words, h, starts)
+        _add_plain_words_before(k, low, words, heads, starts)
     return sorted(starts)
 
 
@@ -208,19 +207,24 @@ def _add_words_before(k: Knowledge, low: str, heads: list[int], starts: set[int]
                 starts.add(n - we)
 
 
-def _add_plain_words_before(k: Knowledge, low: str, words: bytes, h: int, starts: set[int]) -> None:
-    """``_add_words_before`` for one head of a text without digits, where the words are the
-    a-z words: the last BACK words of its line, within WINDOW characters of it."""
-    lo = max(h - WINDOW, low.rfind("\n", 0, h) + 1)
-    seg = words[lo + 1:h + 1]  # low[lo:h]
-    found = seg.split()
-    if found and seg[0] != 32 and words[lo] != 32:
-        del found[0]  # a word that begins before the window
-    end = len(seg)
-    for word in reversed(found[-BACK:]):
-        end = seg.rfind(word, 0, end)
-        if word in k.first_bytes or k.always:  # a rule of unknown beginning may start at any word
-            starts.add(lo + end)
+def _add_plain_words_before(k: Knowledge, low: str, words: bytes, heads: list[int], starts: set[int]) -> None:
+    """``_add_words_before`` for the word heads of a text without digits, where the words are
+    the a-z words (``words``, see _starts): the last BACK words of a head's line, within WINDOW
+    characters of it. A split from the right gives them; only those some rule can begin with
+    are then looked for, as whole words (a word cut by the window's edge is none)."""
+    first = k.first_bytes
+    for h in heads:
+        lo = max(h - WINDOW, low.rfind("\n", 0, h) + 1)
+        last = words[lo + 1:h + 1].rsplit(None, BACK)  # low[lo:h]: its last words, after any before them
+        begin = lo  # where, in ``words``, the space before the first of them may stand
+        if len(last) > BACK:
+            begin += len(last.pop(0)) + 1
+        for w in set(last) if k.always else first.intersection(last):  # always: a rule of unknown beginning
+            w = b" " + w + b" "
+            i = words.find(w, begin, h + 2)  # up to the space after low[:h] (before the head, or the end's)
+            while i != -1:
+                starts.add(i)
+                i = words.find(w, i + len(w) - 1, h + 2)
 
 
 def _word_heads(k: Knowledge, low: str, words: bytes) -> list[int]:

@@ -384,7 +384,7 @@ def test_the_words_before_a_head_are_read_alike_in_a_text_without_digits(text, d
     h = data.draw(st.sampled_from(heads))  # heads start words
     read_backwards, plain = {h}, {h}
     _add_words_before(K, low, [h], read_backwards)
-    _add_plain_words_before(K, low, words, h, plain)
+    _add_plain_words_before(K, low, words, [h], plain)
     assert plain == read_backwards
 
 
