@@ -433,10 +433,7 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
             continue
         if first_prose < 0:
             first_prose = i
-        # What follows, leaving out furniture lines, captions and subheads.
-        window = [j for j in range(i + 1, min(n, i + 16))
-                  if not marks[j] and not captions[j] and not units[j].heading
-                  and not (units[j].title_shaped() and not units[j].prose)][:5]
+        window = _window(units, i, marks, captions)
         dense = sum(prose_like(j) for j in window)
         if window and dense >= min(3, len(window)):
             start = i
@@ -534,12 +531,25 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
     return story
 
 
+def _window(units: list[_Unit], i: int, marks: list[str], captions: "_Captions", size: int = 5) -> list[int]:
+    """The first ``size`` units in the 15 after unit i, leaving out furniture lines,
+    captions and subheads. Stops when it has them: each caption question costs."""
+    window = []
+    for j in range(i + 1, min(len(units), i + 16)):
+        u = units[j]
+        if not marks[j] and not captions[j] and not u.heading and not (u.title_shaped() and not u.prose):
+            window.append(j)
+            if len(window) == size:
+                break
+    return window
+
+
 def _walk_body(units: list[_Unit], start: int, marks: list[str], captions: _Captions, vocab: _Vocab,
                story: Story) -> None:
     blocks, dropped = story.blocks, story.dropped
     n = len(units)
     mode = "story"
-    panel_name = ""
+    in_panel = ""                   # the reason lines of the current panel are dropped
     seen = _Seen([story.headline] + [b.text for b in blocks])
     caption_words: list[set[str]] = [set(_TOKEN.findall(b.text.lower())) for b in blocks if b.kind == "caption"]
     titles: list[int] = []          # title-shaped units waiting for what follows them
@@ -558,17 +568,15 @@ def _walk_body(units: list[_Unit], start: int, marks: list[str], captions: _Capt
     for i in range(start, n):
         u = units[i]
         mk = marks[i]
-        if mode == "end":
-            dropped.append((u.line, f"after {panel_name!r}"))
-            continue
-        if mk == "end":
+        if mk == "end":     # the story is over: all that follows goes
             flush_titles(False, "before the end of the story")
-            mode, panel_name = "end", u.text
             dropped.append((u.line, "end marker"))
-            continue
+            after = f"after {u.text!r}"
+            dropped.extend((v.line, after) for v in units[i + 1:])
+            break
         if mk in ("panel", "ticker"):
             flush_titles(False, f"before panel {u.text!r}")
-            mode, panel_name = "panel", u.text
+            mode, in_panel = "panel", f"in panel {u.text!r}"
             dropped.append((u.line, "panel marker"))
             continue
         if mk == "inline":
@@ -582,7 +590,7 @@ def _walk_body(units: list[_Unit], start: int, marks: list[str], captions: _Capt
             if _resumes(units, i, marks, captions, vocab):
                 mode = "story"
             else:
-                dropped.append((u.line, f"in panel {panel_name!r}"))
+                dropped.append((u.line, in_panel))
                 continue
         if u.text in seen:
             dropped.append((u.line, "duplicate"))

@@ -441,6 +441,35 @@ def test_a_kept_text_is_found_again_whatever_its_case(kept, text):
     assert story_mod._lower_len(text) == len(text.lower())
 
 
+_LINES = ["The talks in Geneva ended on Friday after three days of work.", "Most Read:", "Share this article",
+          "Putin And Trump Meet", "## Key points", "PHOTO: Rescue workers at the site of the strike.",
+          "Officials said more talks would follow next week in the same city.", "- a list item here", ""]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_LINES), max_size=30), st.integers(0, 29))
+def test_the_window_after_a_line_is_its_first_five_story_lines(lines, i):
+    from builder.story_text import _txt_units
+    units = _txt_units("\n".join(lines), 1)
+    if i >= len(units):
+        return
+    marks = story_mod._marks(units, story_mod.rules())
+    captions = story_mod._Captions(units)
+    expected = [j for j in range(i + 1, min(len(units), i + 16))
+                if not marks[j] and not captions[j] and not units[j].heading
+                and not (units[j].title_shaped() and not units[j].prose)][:5]
+    assert story_mod._window(units, i, marks, captions) == expected
+
+
+def test_every_line_after_an_end_marker_is_dropped_with_the_marker_named():
+    text = "\n\n".join(["Talks end in Geneva", "The talks in Geneva ended on Friday after three days of work.",
+                       "Officials said more talks would follow next week in the same city.",
+                       "Leave a comment", "More text that is not the story at all, said nobody.", "Another line"])
+    story = find_story(Article(id="end", path=Path("end.txt"), format="txt", text=text, meta={}, warnings=[]))
+    assert story.dropped[-2:] == [(9, "after 'Leave a comment'"), (11, "after 'Leave a comment'")]
+    assert "Another line" not in all_text(story)
+
+
 def test_each_line_is_marked_with_the_role_of_the_rule_it_matches():
     from builder.story_text import _txt_units
     cookies = "We use cookies " + "and similar tools " * 9        # 32 words
