@@ -52,6 +52,36 @@ def test_a_data_file_with_a_key_given_twice_is_refused(tmp_path):
         load_data(bad)
 
 
+def _caption_as_the_rules_read(text: str) -> bool:
+    """is_caption written plainly from boilerplate.yaml: any cue whose literals and tail hold matches."""
+    month = story_mod.sources.rules()["month_re"]
+    for rule in RULES["caption_cues"]:
+        if rule.get("requires") and not any(lit in text for lit in rule["requires"]):
+            continue
+        if rule.get("tail") and not re.search(rule["tail"], text[-16:]):
+            continue
+        pattern = rule["pattern"].replace("{MONTH}", "(?i:" + month + ")")
+        if pattern.startswith("(?i)"):
+            pattern = "(?i:" + pattern[4:] + ")"
+        if pattern.lstrip("(?i:").startswith("^"):
+            if re.match(pattern, text):
+                return True
+        elif re.search(pattern, text[-story_mod.CAPTION_TAIL:]):
+            return True
+    return False
+
+
+_CAPTION_BITS = [e for rule in RULES["caption_cues"] for e in rule.get("examples", []) + rule.get("counter", [])]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CAPTION_BITS + ["Purchase", "Licensing", "/", ", left,", "2025", ")", " ", "."]),
+                max_size=4))
+def test_a_caption_is_what_the_rules_read_plainly_say(bits):
+    text = " ".join(bits)
+    assert is_caption(text) == _caption_as_the_rules_read(text)
+
+
 def test_every_caption_cue_matches_its_examples_and_not_its_counter_examples():
     for rule in RULES["caption_cues"]:
         for example in rule.get("examples", []):
