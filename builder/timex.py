@@ -176,13 +176,15 @@ def _starts(k: Knowledge, text: str, low: str) -> list[int]:
     that some rule can begin with ("the end of last year")."""
     raw = low.encode("ascii", "replace")  # one byte per character, "?" outside ASCII
     words = b" " + raw.translate(_LETTERS_ONLY) + b" "  # a-z words between spaces: words[i + 1] is low[i]
-    heads = _word_heads(k, low, words)
+    starts: set[int] = set()
+    heads = _word_heads(k, low, words, starts)
     digits = _holds_digits(low, raw)
     if digits:
-        heads += _number_heads(k, low)
+        numbers = _number_heads(k, low)
+        heads += numbers
+        starts.update(numbers)
     if not heads:
         return []
-    starts = set(heads)
     if digits:
         _add_words_before(k, low, heads, starts)
     else:
@@ -229,12 +231,14 @@ def _add_plain_words_before(k: Knowledge, low: str, words: bytes, heads: list[in
                 i = words.find(w, i + len(w) - 1, h + 2)
 
 
-def _word_heads(k: Knowledge, low: str, words: bytes) -> list[int]:
+def _word_heads(k: Knowledge, low: str, words: bytes, starts: set[int] | None = None) -> list[int]:
     """Where the content words that can carry an expression stand, as whole words
-    (``words``: the a-z words of ``low`` between spaces, see _starts)."""
+    (``words``: the a-z words of ``low`` between spaces, see _starts); added to ``starts``
+    too if some rule can begin with them (no rule begins with "ago": no rule is tried there)."""
     heads: list[int] = []
     n = len(low)
     for w in k.head_bytes.intersection(words.split()):  # bytes: the fastest split
+        begins = starts is not None and (w in k.first_bytes or bool(k.always))
         size = len(w)
         w = b" " + w + b" "
         i = words.find(w)
@@ -242,18 +246,20 @@ def _word_heads(k: Knowledge, low: str, words: bytes) -> list[int]:
             j = i + size
             if (i == 0 or not low[i - 1].isalpha()) and (j == n or not low[j].isalpha()):  # "café" is a word
                 heads.append(i)
+                if begins:
+                    starts.add(i)
             i = words.find(w, j + 1)
     return heads
 
 
-_NOT_DIGITS = bytes(c for c in range(256) if not 48 <= c <= 57)
+_DIGITS_HASHED = bytes(35 if 48 <= c <= 57 else c for c in range(256))  # "0"-"9" as "#", all else kept
 
 
 def _holds_digits(low: str, raw: bytes) -> bool:
     """Whether ``low`` may hold a digit (what "\\d" matches); False only if it holds none.
     Told without a regex search: most paragraphs of news hold no number, and few
     characters outside ASCII (quotes, dashes)."""
-    if raw.translate(None, _NOT_DIGITS):
+    if raw.translate(_DIGITS_HASHED) != raw:  # (a plain translate is cheaper than one that deletes)
         return True
     outside = raw.find(63)  # "?": a character outside ASCII, or a question mark
     for _ in range(20):  # more than a few such characters: let the search tell

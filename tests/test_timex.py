@@ -388,6 +388,20 @@ def test_the_words_before_a_head_are_read_alike_in_a_text_without_digits(text, d
     assert plain == read_backwards
 
 
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(_TEXT, _NEWSY))
+def test_a_head_left_out_of_the_starts_is_a_word_no_rule_begins_with(text):
+    from builder.timex import _LETTERS_ONLY, _TWO_TOKENS, _lower, _word_heads
+
+    low = _lower(text)
+    starts = set()
+    heads = _word_heads(K, low, b" " + low.encode("ascii", "replace").translate(_LETTERS_ONLY) + b" ", starts)
+    assert starts <= set(heads)
+    for h in set(heads) - starts:
+        word = _TWO_TOKENS.match(low, h).group(2)
+        assert not K.always and not any(t1 == word for t1, _ in K.dispatch2)
+
+
 def test_what_a_false_friend_must_contain_is_read_from_its_pattern():
     from builder.timex_index import literal_needs
 
