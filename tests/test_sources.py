@@ -430,3 +430,9 @@ def test_an_html_file_without_tags_is_read_as_text(tmp_path):
     assert article.format == "txt"
     from builder.story import find_story
     assert find_story(article).headline == "Village choir wins regional contest"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789٣ a.-", max_size=30))
+def test_a_year_is_found_where_four_digits_stand_together(text):
+    assert bool(sources._YEAR.search(text)) == bool(re.search(r"\d{4}", text))
