@@ -34,6 +34,7 @@ Furniture markers, caption cues and common words are data, in
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -383,12 +384,9 @@ def _assemble(units: list[_Unit], title_hint: str = "") -> Story:
     # Tickers: the run of lines after a ticker marker (up to the next blank line).
     # Does the file separate its paragraphs with blank lines? Then a run of
     # three or more adjacent prose lines is a list (ticker, teasers), not a story.
-    run_sizes: dict[int, int] = {}
-    run_prose: dict[int, int] = {}
-    for u in units:
-        run_sizes[u.run] = run_sizes.get(u.run, 0) + 1
-        if u.prose:
-            run_prose[u.run] = run_prose.get(u.run, 0) + 1
+    # (Counter counts in C; a dict updated line by line cost twice as much.)
+    run_sizes = Counter([u.run for u in units])
+    run_prose = Counter([u.run for u in units if u.prose])
     prose_idx = [i for i, u in enumerate(units) if u.prose and not u.bullet]
     blank_separated = bool(prose_idx) and sum(run_sizes[units[i].run] == 1 for i in prose_idx) >= 0.6 * len(prose_idx)
 
