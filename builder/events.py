@@ -25,6 +25,7 @@ from .timeline import Registry, norm_name
 from .titles import make_title
 from .alternation import (Located, NameFinder, factored, first_bytes, letter_first, shadow, split_alternatives,
                           word_starts)
+from .yamlio import word_list
 
 DATA_PATH = Path(__file__).parent / "data" / "events.yaml"
 UNDATED_WINDOW_DAYS = 31
@@ -115,7 +116,7 @@ def knowledge(path: Path = DATA_PATH) -> Knowledge:
             raise ValueError(f"{path}: kind {name!r}: bad trigger pattern: {err}") from None
         kinds[name] = Kind(name, int(spec["weight"]), pattern, spec["title"], spec.get("title_one", spec["title"]),
                            spec.get("title_none", name.capitalize()), tuple(spec.get("object_nouns", ())))
-    titles = sorted(data["person_titles"], key=len, reverse=True)
+    titles = sorted(word_list(data, "person_titles", path), key=len, reverse=True)
     return Knowledge(
         kinds=kinds,
         background=re.compile(factored(_lower_case(data["background"], "background"))),
@@ -124,13 +125,13 @@ def knowledge(path: Path = DATA_PATH) -> Knowledge:
         title_words=frozenset(w.rstrip(".").replace("\\", "") for t in titles for w in t.split()),
         person_title=Located(re.compile(r"(?:" + _alternation(titles) + r")\s+((?:[A-Z][\w'’.-]+\s?){1,3})"),
                              re.compile(r"(?:" + factored(titles) + r")\s+[A-Z][\w'’.-]")),
-        not_names=frozenset(data["not_names"]),
-        not_surnames=frozenset(data.get("not_surnames", ())),
+        not_names=frozenset(word_list(data, "not_names", path)),
+        not_surnames=frozenset(word_list(data, "not_surnames", path)),
         irrealis=re.compile(r"(?:" + factored([letter_first(p) for p in _lower_case(data["irrealis"], "irrealis")])
                             + r")$"),
         anaphora=re.compile(data["anaphora"], re.I),
         people_anaphora=re.compile(_lower_case([data["people_anaphora"]], "people_anaphora")[0]),
-        say_verbs=frozenset(data["say_verbs"]),
+        say_verbs=frozenset(word_list(data, "say_verbs", path)),
         dateish=re.compile(_lower_case([data["dateish"]], "dateish")[0]),
         dateish_words=_dateish_words(data["dateish"]),
         triggers=_combined(data, cased=False),

@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .yamlio import word_list
+
 if TYPE_CHECKING:  # pragma: no cover
     from .story import Story
 
@@ -462,7 +464,8 @@ def rules() -> dict:
         re.I)
     lone_time = re.compile(r"\b(?P<h>\d{1,2})[:.](?P<mi>\d{2})\s*(?P<ap>[ap]\.?\s?m\.?)?", re.I)
     labels = [(re.compile(r["pattern"], re.I), int(r["rank"]), r.get("examples", [])) for r in data["date_labels"]]
-    lang = {k: frozenset(v) for k, v in data["language_words"].items()}
+    lang = {k: frozenset(word_list(data["language_words"], k, f"{DATA}: language_words"))
+            for k in data["language_words"]}
     vocabulary = frozenset().union(*lang.values())
     return {
         "months": months, "month_re": month_re, "date": date_re, "time": lone_time, "labels": labels,

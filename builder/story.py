@@ -45,6 +45,7 @@ from . import sources
 from .alternation import factored
 from .story_text import _md_units, _txt_units
 from .story_units import _CLOSERS_SPACE, _TOKEN, _TRAIL_CHARS, _Unit, _norm
+from .yamlio import word_list
 
 if TYPE_CHECKING:  # pragma: no cover
     from .sources import Article
@@ -134,7 +135,7 @@ def rules() -> dict:
             cues.append((re.compile(pattern), anchored, literal, needs, tail))
     out["caption_start"] = re.compile("|".join(starts) or "(?!)")
     out["caption_cues"] = cues
-    out["common"] = frozenset(str(w).lower() for w in data.get("common_words") or [])
+    out["common"] = frozenset(w.lower() for w in word_list(data, "common_words", DATA))
     return out
 
 

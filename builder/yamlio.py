@@ -236,6 +236,17 @@ def load(path: Path, max_bytes: int = MAX_BYTES) -> Any:
     return loads(read_text(path, max_bytes), str(path))
 
 
+def word_list(data: dict, key: str, path) -> list[str]:
+    """The list ``data[key]`` of a data file, checked to hold only strings: YAML reads
+    a bare On, No, Yes or Off as true or false, which would silently never match."""
+    items = data.get(key) or []
+    odd = [w for w in items if not isinstance(w, str)]
+    if odd:
+        raise ValueError(f"{path}: {key}: {odd!r} are not words (YAML reads a bare On, No, Yes or Off as "
+                         "true or false): put them in quotes")
+    return items
+
+
 def line_of(text: str, keys: tuple) -> int:
     """The 1-based line of the value at ``keys`` (mapping keys and list indexes), or of
     the deepest part of it that exists; 1 when nothing matches."""

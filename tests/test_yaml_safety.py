@@ -315,3 +315,29 @@ def test_any_event_file_an_editor_could_write_is_checked_and_survived(tmp_path_f
 
     assert list(root.glob("2025/*.yaml")) == [path]
     assert result.new == []
+
+
+def test_a_word_list_in_a_data_file_that_yaml_reads_as_booleans_is_refused():
+    from builder.yamlio import word_list
+
+    data = yaml.safe_load("not_names: [The, On, No, \"Yes\"]")
+    with pytest.raises(ValueError, match=r"events.yaml: not_names: \[True, False\] are not words .*quotes"):
+        word_list(data, "not_names", "events.yaml")
+    assert word_list(yaml.safe_load('w: [The, "On"]'), "w", "x") == ["The", "On"]
+
+
+def test_the_builder_data_files_hold_no_words_that_yaml_reads_as_booleans():
+    def leaves(x, path):
+        if isinstance(x, dict):
+            for key, value in x.items():
+                yield from leaves(value, path + [str(key)])
+        elif isinstance(x, list):
+            for value in x:
+                yield from leaves(value, path)
+        else:
+            yield path, x
+
+    for name in sorted((Path(__file__).parent.parent / "builder" / "data").glob("*.yaml")):
+        data = yaml.safe_load(name.read_text(encoding="utf-8"))
+        odd = [(path, v) for path, v in leaves(data, []) if isinstance(v, bool) and path[-1:] != ["anaphoric"]]
+        assert not odd, (name, odd)
