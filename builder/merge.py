@@ -119,7 +119,7 @@ _norm = lru_cache(maxsize=65536)(norm_name)
 
 def _key_actors(m: Mention) -> frozenset:
     """Who a mention is about: its people when it names any ("US President X" is
-    about X), known by surname so that "Putin" and "Vladimir Putin" agree across
+    about X), known by surname so that "Costa" and "Ana Costa" agree across
     articles; else its governments and organisations."""
     if m.actor_keys is None:
         if m.people:

@@ -1,8 +1,8 @@
 """People an article introduces, found without any registry.
 
-News introduces a person once in full, usually with a title ("Russian President
-Vladimir Putin", "Labor Minister Jeannette Jara") or as a name whose surname
-then recurs alone ("Donald Trump ... Trump said"), and afterwards uses the
+News introduces a person once in full, usually with a title ("Brazilian President
+Ana Costa", "Labor Minister Jeannette Jara") or as a name whose surname
+then recurs alone ("Piet Vos ... Vos said"), and afterwards uses the
 surname. ``ArticlePeople`` reads the whole story once, collects those full
 names, and then finds every later mention, full or by surname, as the full
 name. The timeline's ``actors.yaml`` still wins where it knows the person: its
@@ -16,7 +16,7 @@ from functools import lru_cache
 from .timeline import Registry
 from .alternation import CapitalisedNames, factored
 
-# A run of two to five capitalised words ("Russian President Vladimir Putin"). A
+# A run of two to five capitalised words ("Brazilian President Ana Costa"). A
 # word's letters are never given back (possessive "*+"): what follows a word, a
 # dot or a space, is no letter, so giving letters back could not help the match
 # and only made the engine retry at every one of them. Lower-case letters are
@@ -36,8 +36,8 @@ _NATIONALITY = re.compile(r"(?:ian|ese|ish|ean|ench|ch|i|an)$")
 
 
 class _Alone:
-    """How often a name's last word stands alone in ``text`` ("Trump" beyond "Donald
-    Trump"): its capitalised words (those of ``_CAPITALISED``) minus the name's own
+    """How often a name's last word stands alone in ``text`` ("Vos" beyond "Piet
+    Vos"): its capitalised words (those of ``_CAPITALISED``) minus the name's own
     occurrences. Worked out for the few candidate names only, once each, instead of
     counting every capitalised word of the article."""
 
@@ -57,7 +57,7 @@ _WORD_CHAR = re.compile(r"[\w'’-]")  # what _CAPITALISED's words are made of
 def _capitalised_count(text: str, word: str) -> int:
     """``Counter(_CAPITALISED.findall(text))[word]`` for one ``word`` (a capital, then
     word characters). ``_CAPITALISED`` takes each run of word characters from its
-    first capital with nothing before it but an apostrophe ("O'Brien", "’Trump") to
+    first capital with nothing before it but an apostrophe ("O'Brien", "’Vos") to
     the end, so ``word`` counts where it ends a run and the run's capital is its own."""
     count, pos = 0, text.find(word)
     while pos >= 0:
@@ -74,7 +74,7 @@ def _capitalised_count(text: str, word: str) -> int:
 
 def _titled(text: str, kb):
     """``kb.person_title.finditer(text)``: the persons' titles, each with the
-    capitalised words after it ("President Vladimir Putin"). That pattern's own
+    capitalised words after it ("President Ana Costa"). That pattern's own
     search stops at every "a", "e", "l" and "s" (the first letters of "ambassador",
     "envoy", "leader", "spokesman"); here the titles that begin with a capital are
     searched for apart, so that the engine skips to the capitals, and the others,
@@ -138,7 +138,7 @@ class ArticlePeople:
         not_names = kb.not_names
         not_surnames = kb.not_surnames
         full: dict[str, str] = {}     # as written -> full name
-        single: set[str] = set()      # surnames a title introduced alone ("President Putin")
+        single: set[str] = set()      # surnames a title introduced alone ("President Costa")
         for m in _titled(text, kb):
             words = [_POSSESSIVE.sub("", w.strip(",.;:")) for w in m.group(1).split()]
             while words and (not words[-1] or words[-1] in not_names or not _WORD_SHAPE.match(words[-1])):
@@ -177,7 +177,7 @@ class ArticlePeople:
         for surname in single - set(surnames):
             if not self._known(surname) and surname not in not_surnames:
                 self.names[surname] = surname
-        # "Putin-Trump call": a hyphen may join two names
+        # "Costa-Vos call": a hyphen may join two names
         self.finder = CapitalisedNames(self.names)
 
     def _known(self, name: str) -> bool:

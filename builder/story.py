@@ -300,7 +300,7 @@ def _sentence(u: _Unit) -> bool:
 
 
 def _sentence_title(u: _Unit) -> bool:
-    """A headline written as a short sentence: "Putin and Trump hold talks."."""
+    """A headline written as a short sentence: "Costa and Vos hold talks."."""
     t = u.text
     return (not u.bullet and 3 <= u.words <= 14 and t.endswith(".") and not t.endswith("..")
             and (t[0].isupper() or t[0].isdigit()))

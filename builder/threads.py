@@ -1,5 +1,5 @@
 """Threads: a series of events of the same kind between the same actors (the
-2025 Trump–Putin calls), numbered in order so that a page can say "3rd call".
+calls between two presidents in one year), numbered in order so that a page can say "3rd call".
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class Thread:
 
 
 def short_name(registry: Registry, ident: str) -> str:
-    """'Donald Trump' -> 'Trump' for people; organisations keep their full name."""
+    """'Piet Vos' -> 'Vos' for people; organisations keep their full name."""
     entry = registry.entries.get(ident)
     name = entry.get("name", ident) if entry else ident
     if entry and entry.get("kind", "person") == "person" and " " in name.strip():
@@ -43,7 +43,7 @@ def plural(kind: str) -> str:
 
 def parties(event: dict, actors: Registry) -> list[str]:
     """Who a call or meeting is between: its people when it names two or more (the
-    governments listed beside Trump and Putin do not split their calls into
+    governments listed beside two presidents do not split their calls into
     different series), else every actor it names."""
     ids = list(dict.fromkeys(actors.resolve(str(a)) or str(a) for a in event.get("actors") or []))
     people = [i for i in ids if (actors.entries.get(i) or {}).get("kind") == "person"]

@@ -1,5 +1,5 @@
-"""Titles of events, written from their sentence: "Putin and Trump hold phone
-call", "Senate passes bill", "Mao Ning: China's position ... is consistent".
+"""Titles of events, written from their sentence: "Costa and Vos hold phone
+call", "Senate passes bill", "Foreign ministry: the position ... is consistent".
 
 A kind's template (``data/events.yaml``) names the participants when the
 registry knows them; otherwise the title takes the sentence's own subject, the
@@ -39,7 +39,7 @@ def present(verb: str) -> str:
 
 
 def short_name(name: str, registry: Registry) -> str:
-    """Titles use the shortest single-word alias of a person ("Trump")."""
+    """Titles use the shortest single-word alias of a person ("Vos")."""
     return _short_name(name, registry, registry.resolve(name))
 
 
