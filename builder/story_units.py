@@ -43,7 +43,7 @@ def _is_terminal(t: str) -> bool:
 
 
 def _note_after_sentence(t: str) -> bool:
-    """Does ``t`` end with a sentence, then a short note in brackets: "... ended. (Reuters)"?
+    r"""Does ``t`` end with a sentence, then a short note in brackets: "... ended. (Reuters)"?
 
     The pattern ``[.!?…]\s*\([^()]{1,60}\)$`` told with string methods: searched for,
     it would be tried at every character of the unit."""
