@@ -22,6 +22,15 @@ _QUANTIFIERS = ("?", "*", "+", "{")
 _WORD = re.compile(r"\w")
 
 
+def lowered(text: str) -> str:
+    """``text`` in lower case, with the same length, so that an offset in one is an
+    offset in the other (a few characters, "İ", lower to two: they are kept as written)."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    return low
+
+
 def trie_pattern(names, escape=re.escape) -> str:
     """A regular expression matching exactly ``names`` (literal strings), preferring
     the longest where several begin at the same place. ``escape`` writes one

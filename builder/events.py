@@ -23,7 +23,7 @@ import yaml
 from .people import ArticlePeople
 from .timeline import Registry, norm_name
 from .titles import make_title
-from .alternation import (Located, NameFinder, factored, first_bytes, letter_first, shadow, split_alternatives,
+from .alternation import (Located, NameFinder, lowered, factored, first_bytes, letter_first, shadow, split_alternatives,
                           word_starts)
 from .yamlio import word_list
 
@@ -137,7 +137,7 @@ def knowledge(path: Path = DATA_PATH) -> Knowledge:
         triggers=_combined(data, cased=False),
         triggers_at=_combined_by_first_byte(data),
         cased=_combined(data, cased=True),
-        trigger_starts=word_starts(_lowercase_triggers(data) + [_lowered(p) for p in _cased_heads(data)]),
+        trigger_starts=word_starts(_lowercase_triggers(data) + [_lower_pattern(p) for p in _cased_heads(data)]),
         raw=data,
     )
 
@@ -161,7 +161,7 @@ def _lower_case(patterns: list[str], where: str) -> list[str]:
     return patterns
 
 
-def _lowered(p: str) -> str:
+def _lower_pattern(p: str) -> str:
     """A pattern's letters in lower case, its escapes (\\W, \\S, \\D) kept as written."""
     return re.sub(r"\\.|[A-Z]", lambda m: m.group(0) if m.group(0)[0] == "\\" else m.group(0).lower(), p)
 
@@ -366,7 +366,7 @@ def detect(blocks, ctx: Context, tag) -> list[Mention]:
         caption = block.kind == "caption"
         text = block.text
         spans = sentence_spans(text)
-        low = _lower(text)
+        low = lowered(text)
         shade = shadow(low)
         triggers = _triggers(text, low, ctx.kb, _quoted_spans(text), shade)
         if not triggers:  # no happening named: only the people named last matter, for later sentences
@@ -478,13 +478,6 @@ _FINER = {"day": 1.5, "week": 0.5, "month": 0.0, "year": -1.0}  # a finer date i
 # that the engine skips to the characters that can begin one instead of trying every place.
 _CLAUSE_BREAK = re.compile("|".join([*",;:—–"] + [w[0] + r"(?<!\w.)" + w[1:] + r"\b" for w in (
     "and", "but", "that", "where", "which", "who", "while", "after", "before")]))
-
-
-def _lower(text: str) -> str:
-    low = text.lower()
-    if len(low) != len(text):  # a few characters change length when lowered ("İ"): keep offsets right
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    return low
 
 
 def _has_date(low: str, shade: bytes, kb: Knowledge) -> bool:

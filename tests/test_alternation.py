@@ -3,7 +3,7 @@ import re
 
 from hypothesis import given, settings, strategies as st
 
-from builder.alternation import NameFinder, factored, trie_pattern
+from builder.alternation import NameFinder, factored, lowered, trie_pattern
 from builder.events import knowledge
 
 NAMES = ["Ukraine", "Ukrainian", "United States", "United Nations", "UN", "U.S.", "the Kremlin", "Al Jazeera"]
@@ -106,11 +106,11 @@ def test_a_shadow_tells_words_digits_and_the_rest_apart_as_re_does(text):
                 max_size=8),
        st.lists(st.sampled_from([" ", "  ", "-", "“", "’", ", ", "é", "_", "\n"]), min_size=8, max_size=8))
 def test_triggers_are_found_where_the_plain_patterns_find_them(words, gaps):
-    from builder.events import _lower, _trigger_matches
+    from builder.events import _trigger_matches
 
     kb = knowledge()
     text = "".join(g + w for g, w in zip(gaps, words))
-    low = _lower(text)
+    low = lowered(text)
     plain = sorted([(m.start(), m.end(), m.lastgroup) for m in kb.triggers.finditer(low)]
                    + [(m.start(), m.end(), m.lastgroup) for m in kb.cased.finditer(text)])
     assert sorted((m.start(), m.end(), m.lastgroup) for m in _trigger_matches(text, low, kb)) == plain
@@ -130,10 +130,10 @@ def test_the_literal_beginnings_of_a_pattern_spread_its_groups():
                                  "Monday", "_eve", "-", "“", " "]), max_size=10).map("".join))
 def test_a_date_is_seen_where_the_dateish_pattern_sees_one(text):
     from builder.alternation import shadow
-    from builder.events import _has_date, _lower
+    from builder.events import _has_date
 
     kb = knowledge()
-    low = _lower(text)
+    low = lowered(text)
     assert _has_date(low, shadow(low), kb) == bool(kb.dateish.search(low))
 
 
@@ -158,10 +158,9 @@ _EXAMPLES = [e for spec in knowledge().raw["kinds"].values() for e in spec["exam
        st.lists(st.sampled_from([" ", "", "-", "’s ", "\n"]), min_size=6, max_size=6))
 def test_the_triggers_that_may_begin_at_a_character_match_there_as_all_of_them_do(examples, gaps):
     from builder.alternation import shadow
-    from builder.events import _lower
-
+    
     kb = knowledge()
-    low = _lower("".join(g + e for g, e in zip(gaps, examples)))
+    low = lowered("".join(g + e for g, e in zip(gaps, examples)))
     shade = shadow(low)
     for i in range(len(low)):
         whole, chosen = kb.triggers.match(low, i), kb.triggers_at[shade[i + 1]].match(low, i)

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from builder.alternation import lowered
 from builder.timex import Timex, _tag, tag, tag_jsonl
 from builder.timex_rules import load_rules
 
@@ -347,9 +348,9 @@ _CUE_PIECES = st.lists(st.sampled_from(
 @settings(max_examples=300, deadline=None)
 @given(text=st.one_of(_TEXT, _CUE_PIECES.map(" ".join), _CUE_PIECES.map("".join)), data=st.data())
 def test_the_tense_cues_are_those_a_search_with_the_cue_pattern_finds(text, data):
-    from builder.timex import _cues_in, _lower
+    from builder.timex import _cues_in
 
-    low = _lower(text)
+    low = lowered(text)
     s = data.draw(st.integers(0, len(low)))
     e = data.draw(st.integers(s, len(low)))
     searched = [(m.start(), m.end(), bool(m.group("future"))) for m in K.cues.finditer(low, s, e)]
@@ -361,9 +362,9 @@ def test_the_tense_cues_are_those_a_search_with_the_cue_pattern_finds(text, data
     ["may", "mayor", "today", "café", "émay", "mayé", "day", "days", "2", "a", "-", " ", "’", "\n", "İ", "٣"]),
     max_size=30).map("".join)))
 def test_the_heads_are_the_content_words_standing_as_whole_words(text):
-    from builder.timex import _LETTERS_ONLY, _holds_digits, _lower, _word_heads
+    from builder.timex import _LETTERS_ONLY, _holds_digits, _word_heads
 
-    low = _lower(text)
+    low = lowered(text)
     raw = low.encode("ascii", "replace")
     whole = [i for w in K.heads if w.isascii() for i in range(len(low)) if low.startswith(w, i)
              and not (i and low[i - 1].isalpha()) and not (i + len(w) < len(low) and low[i + len(w)].isalpha())]
@@ -376,9 +377,9 @@ def test_the_heads_are_the_content_words_standing_as_whole_words(text):
     ["the", "end", "of", "last", "year", "early", "mid", "-", "café", "é", "over", "past", "five", "years", "\n",
      " ", ", ", "a", "in", "on", "May", "from", "between", "and"]), max_size=30).map("".join)), data=st.data())
 def test_the_words_before_a_head_are_read_alike_in_a_text_without_digits(text, data):
-    from builder.timex import _LETTERS_ONLY, _add_plain_words_before, _add_words_before, _lower
+    from builder.timex import _LETTERS_ONLY, _add_plain_words_before, _add_words_before
 
-    low = _lower(text)
+    low = lowered(text)
     words = b" " + low.encode("ascii", "replace").translate(_LETTERS_ONLY) + b" "
     heads = [i for i in range(len(low) + 1) if i == len(low) or not (i and low[i - 1].isalpha())]
     h = data.draw(st.sampled_from(heads))  # heads start words
@@ -391,9 +392,9 @@ def test_the_words_before_a_head_are_read_alike_in_a_text_without_digits(text, d
 @settings(max_examples=300, deadline=None)
 @given(text=st.one_of(_TEXT, _NEWSY))
 def test_a_head_left_out_of_the_starts_is_a_word_no_rule_begins_with(text):
-    from builder.timex import _LETTERS_ONLY, _TWO_TOKENS, _lower, _word_heads
+    from builder.timex import _LETTERS_ONLY, _TWO_TOKENS, _word_heads
 
-    low = _lower(text)
+    low = lowered(text)
     starts = set()
     heads = _word_heads(K, low, b" " + low.encode("ascii", "replace").translate(_LETTERS_ONLY) + b" ", starts)
     assert starts <= set(heads)
@@ -422,10 +423,10 @@ _FRIENDLY = st.lists(st.sampled_from(
 @settings(max_examples=300, deadline=None)
 @given(text=st.one_of(_TEXT, _FRIENDLY), which=st.integers(0, len(_BLOCKED) - 1), data=st.data())
 def test_a_window_passed_over_for_a_false_friend_holds_none(text, which, data):
-    from builder.timex import _lower, _may_hold
+    from builder.timex import _may_hold
 
     pattern, needs = _BLOCKED[which]
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
-    if not _may_hold(needs, _lower(text), start, end):
+    if not _may_hold(needs, lowered(text), start, end):
         assert pattern.search(text, start, end) is None
