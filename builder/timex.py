@@ -284,11 +284,12 @@ def _number_heads(k: Knowledge, low: str) -> list[int]:
     return heads
 
 
-def _candidates(k: Knowledge, text: str, resolve, low: str | None = None):
+def _candidates(k: Knowledge, text: str, resolve, low: str | None = None, tried: list | None = None):
     """(rule, start, end, groups, value) for each expression found, left to right, not overlapping.
 
     ``resolve(rule, start, end, groups)`` gives the value, None to reject (the next rules are
-    then tried at the same place), or PENDING for an anaphoric rule resolved later."""
+    then tried at the same place), or PENDING for an anaphoric rule resolved later. Each
+    resolution tried is appended to ``tried``, if given, as (rule, start, end, groups, accepted)."""
     low = lowered(text) if low is None else low
     rules, dispatch2, always = k.rules, k.dispatch2, k.always
     done = 0  # end of the last expression taken
@@ -311,6 +312,8 @@ def _candidates(k: Knowledge, text: str, resolve, low: str | None = None):
                 found = _accept(k, rule, mm, text, low)
                 if found is not None:
                     value = resolve(*found)
+                    if tried is not None:
+                        tried.append((*found, value is not None))
                     if value is not None:
                         yield (*found, value)
                         done = found[2]
@@ -393,11 +396,16 @@ def _safe(text: str, anchor, remembered: dict | None) -> list[Timex]:
 
 def _tag(k: Knowledge, text: str, anchor: dt.date | None, remembered: dict | None = None) -> list[Timex]:
     scan = _Scan(k, text)
+    tense = scan.tense
 
     def first_pass(rule, start, end, groups):
+        # (_resolve written out: this is called for every candidate, and a call layer costs)
         if rule.anaphoric:
             return PENDING
-        return _resolve(k, scan, rule, groups, start, end, anchor)
+        try:
+            return RESOLVERS[rule.resolve](groups, Ctx(k, text, start, end, anchor, tense))
+        except (ValueError, OverflowError):  # as in _resolve
+            return None
 
     # The scan tries rules in order at each place and takes the first whose value
     # resolves, so the expressions found depend on the anchor only through which
@@ -406,15 +414,9 @@ def _tag(k: Knowledge, text: str, anchor: dt.date | None, remembered: dict | Non
     tried = remembered.get(text) if remembered is not None else None
     found = _replay(tried, first_pass) if tried is not None else None
     if found is None:
-        tried = []
-
-        def resolve(rule, start, end, groups):
-            value = first_pass(rule, start, end, groups)
-            tried.append((rule, start, end, groups, value is not None))
-            return value
-
+        tried = [] if remembered is not None else None
         found = [(start, end, rule, groups, None if value is PENDING else value)
-                 for rule, start, end, groups, value in _candidates(k, text, resolve, scan.low)]
+                 for rule, start, end, groups, value in _candidates(k, text, first_pass, scan.low, tried)]
         if remembered is not None:
             remembered[text] = tried
     # Second pass, in text order: anaphoric expressions take the latest date before them.
