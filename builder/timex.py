@@ -79,6 +79,10 @@ class _Scan:
         self.k = k
         self.text = text
         self.low = lowered(text)  # the cues are matched in lower case: three times faster than re.I
+        self.raw = self.low.encode("ascii", "replace")  # one byte per character, "?" outside ASCII
+        self.words = b" " + self.raw.translate(_LETTERS_ONLY) + b" "  # a-z words between spaces: words[i + 1] is low[i]
+        self.tokens = self.words.split()  # those words (bytes: the fastest split), for the heads and the cues
+        self._cue_words: list | None = None  # the words of the text a cue may begin with, once asked
         self._cues: dict[tuple[int, int], list] = {}  # sentence -> [(start, end, is_future)]
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
@@ -96,7 +100,9 @@ class _Scan:
         span = self.sentence(start, end)
         cues = self._cues.get(span)
         if cues is None:
-            cues = self._cues[span] = _cues_in(self.k, self.low, *span)
+            if self._cue_words is None:
+                self._cue_words = list(self.k.cue_words.intersection(self.tokens))
+            cues = self._cues[span] = _cues_in(self.k, self.low, self.words, *span, self._cue_words)
         best, best_dist = None, None
         for cs, ce, future in cues:
             if cs < end and ce > start:
@@ -109,27 +115,37 @@ class _Scan:
         return best
 
 
-def _cues_in(k: Knowledge, low: str, s: int, e: int) -> list[tuple[int, int, bool]]:
+def _cues_in(k: Knowledge, low: str, words: bytes, s: int, e: int,
+             cue_words=None) -> list[tuple[int, int, bool]]:
     """The tense cues of ``low[s:e]`` as (start, end, is_future): the matches of
     ``k.cues.finditer(low, s, e)``, found by trying the pattern only where a cue may
-    begin (the pattern starts with "\\b", so a search would try it at every character)."""
+    begin (the pattern starts with "\\b", so a search would try it at every character).
+    ``words``: the a-z words of ``low`` (see _Scan); ``cue_words``: those of them that
+    begin a cue, if known (else all of ``k.cue_words`` are looked for)."""
     out: list[tuple[int, int, bool]] = []
     match, done = k.cues.match, s
-    for i in sorted(_cue_places(k, low, s, e)):
+    for i in sorted(_cue_places(k, low, words, s, e, k.cue_words if cue_words is None else cue_words)):
         if i >= done and (m := match(low, i, e)) is not None:
             out.append((i, m.end(), bool(m.group("future"))))
             done = m.end()  # as finditer: the next cue begins after this one
     return out
 
 
-def _cue_places(k: Knowledge, low: str, s: int, e: int) -> set[int]:
+def _cue_places(k: Knowledge, low: str, words: bytes, s: int, e: int, cue_words) -> set[int]:
     """Every place in ``low[s:e]`` where a cue can begin, and some more: a word that begins
-    a cue ("is" for "is due to"), a word ending in -ed (a past cue, see the cue pattern in
-    builder/timex_rules.py), a mark a cue begins with ("'ll")."""
+    a cue ("is" for "is due to"; those of ``cue_words`` found as whole words), a word ending
+    in -ed (a past cue, see the cue pattern in builder/timex_rules.py), a mark a cue begins
+    with ("'ll").
+
+    The words are read in the text's a-z words, not in the sentence's own: a word cut by
+    ``s`` is no whole word there, and needs none (the pattern's leading "\\b" sees the letter
+    before ``s``: no cue begins inside it); a word cut by ``e`` is none either, yet a cue
+    may match its beginning ("will" of "willing", the search ending at ``e``): its
+    beginning is always a place."""
     places = set()
-    # The a-z words of the sentence, anything else a space, and a space at each end: b[i] is low[s + i - 1].
-    b = b" " + low[s:e].encode("ascii", "replace").translate(_LETTERS_ONLY) + b" "
-    for w in k.cue_words.intersection(b.split()):
+    # low[s - 1:e + 1] as a-z words, anything else a space: b[i] is low[s + i - 1].
+    b = words[s:e + 2]
+    for w in cue_words:
         w = b" " + w + b" "
         i = b.find(w)
         while i != -1:
@@ -137,11 +153,17 @@ def _cue_places(k: Knowledge, low: str, s: int, e: int) -> set[int]:
             i = b.find(w, i + len(w) - 1)
     i = b.find(b"ed ")
     while i != -1:
-        start = s + b.rfind(b" ", 0, i)
+        start = s + max(b.rfind(b" ", 0, i), 0)  # (s: a word cut by s, see above)
         while start > s and (low[start - 1].isalnum() or low[start - 1] == "_"):
             start -= 1  # the word goes on beyond a-z ("naïved", "x2ed"): back to its beginning
         places.add(start)
         i = b.find(b"ed ", i + 3)
+    if e > s and b[-1] != 32 and b[-2] != 32:  # a word cut by e (low[e - 1] and low[e] a-z)
+        start = s + max(b.rfind(b" "), 0)
+        places.add(start)  # where a cue may begin, and where an -ed word may, below
+        while start > s and (low[start - 1].isalnum() or low[start - 1] == "_"):
+            start -= 1
+        places.add(start)
     for mark in k.cue_marks:
         i = low.find(mark, s, e)
         while i != -1:
@@ -164,14 +186,13 @@ _TWO_TOKENS = re.compile(r"(?:(\d+(?:[.,]\d+)*)|([a-z]+|\S))[^\S\n]*([a-z]+|\d+|
 _LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))  # a-z kept, all else a space
 
 
-def _starts(k: Knowledge, text: str, low: str) -> list[int]:
+def _starts(k: Knowledge, scan: _Scan) -> list[int]:
     """Positions worth trying the rules at: a head (a content word such as a month or a
     unit, or a number that some rule can begin with), and up to BACK words before it
     that some rule can begin with ("the end of last year")."""
-    raw = low.encode("ascii", "replace")  # one byte per character, "?" outside ASCII
-    words = b" " + raw.translate(_LETTERS_ONLY) + b" "  # a-z words between spaces: words[i + 1] is low[i]
+    low, raw, words = scan.low, scan.raw, scan.words
     starts: set[int] = set()
-    heads = _word_heads(k, low, words, starts)
+    heads = _word_heads(k, low, words, starts, scan.tokens)
     digits = _holds_digits(low, raw)
     if digits:
         numbers = _number_heads(k, low)
@@ -225,13 +246,15 @@ def _add_plain_words_before(k: Knowledge, low: str, words: bytes, heads: list[in
                 i = words.find(w, i + len(w) - 1, h + 2)
 
 
-def _word_heads(k: Knowledge, low: str, words: bytes, starts: set[int] | None = None) -> list[int]:
+def _word_heads(k: Knowledge, low: str, words: bytes, starts: set[int] | None = None,
+                tokens: list | None = None) -> list[int]:
     """Where the content words that can carry an expression stand, as whole words
     (``words``: the a-z words of ``low`` between spaces, see _starts); added to ``starts``
-    too if some rule can begin with them (no rule begins with "ago": no rule is tried there)."""
+    too if some rule can begin with them (no rule begins with "ago": no rule is tried there).
+    ``tokens``: ``words.split()``, if already made."""
     heads: list[int] = []
     n = len(low)
-    for w in k.head_bytes.intersection(words.split()):  # bytes: the fastest split
+    for w in k.head_bytes.intersection(words.split() if tokens is None else tokens):
         begins = starts is not None and (w in k.first_bytes or bool(k.always))
         size = len(w)
         w = b" " + w + b" "
@@ -284,16 +307,16 @@ def _number_heads(k: Knowledge, low: str) -> list[int]:
     return heads
 
 
-def _candidates(k: Knowledge, text: str, resolve, low: str | None = None, tried: list | None = None):
+def _candidates(k: Knowledge, scan: _Scan, resolve, tried: list | None = None):
     """(rule, start, end, groups, value) for each expression found, left to right, not overlapping.
 
     ``resolve(rule, start, end, groups)`` gives the value, None to reject (the next rules are
     then tried at the same place), or PENDING for an anaphoric rule resolved later. Each
     resolution tried is appended to ``tried``, if given, as (rule, start, end, groups, accepted)."""
-    low = lowered(text) if low is None else low
+    text, low = scan.text, scan.low
     rules, dispatch2, always = k.rules, k.dispatch2, k.always
     done = 0  # end of the last expression taken
-    for start in _starts(k, text, low):
+    for start in _starts(k, scan):
         if start < done:
             continue
         m = _TWO_TOKENS.match(low, start)
@@ -416,7 +439,7 @@ def _tag(k: Knowledge, text: str, anchor: dt.date | None, remembered: dict | Non
     if found is None:
         tried = [] if remembered is not None else None
         found = [(start, end, rule, groups, None if value is PENDING else value)
-                 for rule, start, end, groups, value in _candidates(k, text, first_pass, scan.low, tried)]
+                 for rule, start, end, groups, value in _candidates(k, scan, first_pass, tried)]
         if remembered is not None:
             remembered[text] = tried
     # Second pass, in text order: anaphoric expressions take the latest date before them.
