@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 
 from . import sources
-from .alternation import factored
+from .alternation import factored, first_bytes, shadow, split_alternatives
 from .story_text import _md_units, _txt_units
 from .story_units import _CLOSERS_SPACE, _TOKEN, _TRAIL_CHARS, _Unit, _norm
 from .yamlio import word_list
@@ -116,7 +116,11 @@ def rules() -> dict:
     out["max_words"] = max(w for _, w in roles.values())
     # Most lines match no rule: this one pattern, the rules grouped by their first
     # letters (alternation.factored), says so faster than trying each rule in turn.
-    out["any_role"] = re.compile(factored([item["pattern"] for key in _GROUP for item in data[key]]))
+    every = [item["pattern"] for key in _GROUP for item in data[key]]
+    out["any_role"] = re.compile(factored(every))
+    out["any_role_at"] = _any_role_by_first_byte(every)
+    # The same for a line's first character when it is ASCII, indexed by the character.
+    out["any_role_ascii"] = tuple(out["any_role_at"][shadow(chr(o))[1]] for o in range(128))
     cues, starts = [], []
     for item in data.get("caption_cues") or []:
         pattern = item["pattern"].replace("{MONTH}", "(?i:" + month + ")")
@@ -137,6 +141,24 @@ def rules() -> dict:
     out["caption_cues"] = cues
     out["common"] = frozenset(w.lower() for w in word_list(data, "common_words", DATA))
     return out
+
+
+def _any_role_by_first_byte(patterns: list[str]) -> tuple[re.Pattern, ...]:
+    """For each byte ``b``, ``any_role`` without the alternatives that cannot begin
+    with a character whose shadow is ``b`` (alternation.first_bytes); those whose
+    first character is unknown (".{0,60}newsletter") stay in every one. At the
+    start of a line the engine tries every alternative of ``any_role`` that does
+    not begin with a letter; the ones left out here would fail there, so a line
+    fully matches the same."""
+    starts = [(a, first_bytes(a)) for p in patterns for a in split_alternatives(p)]
+    compiled: dict[tuple[str, ...], re.Pattern] = {}
+    out = []
+    for byte in range(256):
+        chosen = tuple(a for a, first in starts if first is None or byte in first)
+        if chosen not in compiled:
+            compiled[chosen] = re.compile(factored(list(chosen)))
+        out.append(compiled[chosen])
+    return tuple(out)
 
 
 def _holds_any(literals: list[str]):
@@ -356,7 +378,8 @@ def _marks(units: list[_Unit], R: dict) -> list[str]:
     """Each unit's role by the line rules (boilerplate.yaml): "ticker", "panel",
     "end", "aside", "inline", or "" for none. One loop, no call per unit: it
     runs for every line of every article."""
-    line_roles, long_roles, roles, any_role = R["line_roles"], R["long_line_roles"], R["roles"], R["any_role"]
+    line_roles, long_roles, roles = R["line_roles"], R["long_line_roles"], R["roles"]
+    any_role_at, ascii_at = R["any_role_at"], R["any_role_ascii"]
     most = min(R["max_words"], MARKER_WORDS)
     marks = []
     for u in units:
@@ -364,7 +387,8 @@ def _marks(units: list[_Unit], R: dict) -> list[str]:
         mark = ""
         if words <= most and not (u.heading and u.heading <= 2 and words > 4):
             line = u.text.lower().rstrip(_TRAIL_CHARS)    # as the rules see it
-            if line and any_role.fullmatch(line):
+            if line and (ascii_at[ord(line[0])] if line[0] < "\x80" else any_role_at[shadow(line[0])[1]]
+                         ).fullmatch(line):
                 m = (line_roles if words <= 8 else long_roles).fullmatch(line)
                 if m:
                     role, limit = roles[m.lastgroup]

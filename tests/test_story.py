@@ -536,3 +536,22 @@ def test_odd_spaces_in_a_text_line_become_one_space(lines):
     for unit in _txt_units("\n".join(lines), 1):
         if unit.text != " ".join(unit.text.split()):
             assert not any(ws in unit.text for ws in ("  ", "\t", "\u00a0", "\u2009"))
+
+
+_RULE_LINES = [story_mod._norm(example) for section in LINE_SECTIONS for rule in RULES[section]
+               for example in rule.get("examples", []) + rule.get("counter", [])]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.sampled_from(_RULE_LINES),
+                 st.tuples(st.text("©(“«à0123456789_-*=•. ", max_size=3), st.sampled_from(_RULE_LINES),
+                           st.sampled_from(["", " newsletter", "s", " by jo doe"])).map("".join),
+                 st.text(max_size=40)))
+def test_a_line_tried_against_the_rules_that_can_begin_with_its_first_character_matches_as_against_all(line):
+    r = story_mod.rules()
+    if not line:
+        return
+    chosen = r["any_role_at"][story_mod.shadow(line[0])[1]]
+    assert bool(chosen.fullmatch(line)) == bool(r["any_role"].fullmatch(line))
+    if line[0] < "\x80":
+        assert r["any_role_ascii"][ord(line[0])] is chosen
