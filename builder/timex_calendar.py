@@ -73,6 +73,16 @@ def closest(candidates: list[dt.date], anchor: dt.date, tense: str | None) -> dt
     return min(candidates, key=cost)
 
 
+def closest_in_tense(candidates: list[dt.date], anchor: dt.date, tense_of) -> dt.date:
+    """``closest(candidates, anchor, tense_of())``, the tense ("future", "past" or None) asked
+    only if the readings in those tenses differ: asking reads the clause for its cue words,
+    at many times the cost of these comparisons, and most dates near the anchor read alike."""
+    reading = closest(candidates, anchor, None)
+    if closest(candidates, anchor, "past") == reading == closest(candidates, anchor, "future"):
+        return reading
+    return closest(candidates, anchor, tense_of())
+
+
 def num_str(n: float) -> str:
     return str(int(n)) if float(n).is_integer() else f"{n:g}"
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, NamedTuple
 
-from .timex_calendar import (UNKNOWN, closest, duration_value, fmt, holiday_date, safe_date, shift,
-                             weekday_date)
+from .timex_calendar import (UNKNOWN, closest, closest_in_tense, duration_value, fmt, holiday_date, safe_date,
+                             shift, weekday_date)
 
 
 class Value(NamedTuple):
@@ -125,8 +125,7 @@ def r_date(g, c: Ctx) -> Value | None:
         return Value(f"XXXX-{m:02d}-{d:02d}", end_value=f"XXXX-{m2:02d}-{d2:02d}" if d2 else None, relative=True)
     a = c.anchor
     cands = [x for x in (safe_date(a.year + o, m, d) for o in (-1, 0, 1)) if x]
-    tense = c.tense()
-    start = closest(cands, a, tense)
+    start = closest_in_tense(cands, a, c.tense)
     end = None
     if d2:
         end = safe_date(start.year, m2, d2)
@@ -184,7 +183,7 @@ def r_month(g, c: Ctx) -> Value | None:
         y = a.year if m > a.month else a.year + 1
         return Value(f"{y:04d}-{m:02d}", mod=mod, relative=True, future=True)
     cands = [dt.date(a.year + o, m, 15) for o in (-1, 0, 1)]
-    best = cands[1] if sh == "this" or a.month == m else closest(cands, a, c.tense())
+    best = cands[1] if sh == "this" or a.month == m else closest_in_tense(cands, a, c.tense)
     return Value(f"{best.year:04d}-{m:02d}", mod=mod, relative=True, future=best > a and best.month != a.month)
 
 
@@ -262,6 +261,8 @@ def _weekday_of(g, c: Ctx) -> tuple[dt.date | None, bool]:
         return weekday_date(c.anchor, wd, "next"), True
     if sh == "this":
         return weekday_date(c.anchor, wd, "future"), True
+    if wd == c.anchor.isoweekday():
+        return c.anchor, False  # the anchor's own weekday: the anchor in either tense (no need to ask it)
     future = c.tense() == "future"
     d = weekday_date(c.anchor, wd, "future" if future else "past")
     return d, d > c.anchor
@@ -396,7 +397,7 @@ def r_week_of_month(g, c: Ctx) -> Value | None:
     elif c.anchor is None:
         return Value("XXXX-WXX", relative=True)
     else:
-        y = closest([dt.date(c.anchor.year + o, m, 15) for o in (-1, 0, 1)], c.anchor, c.tense()).year
+        y = closest_in_tense([dt.date(c.anchor.year + o, m, 15) for o in (-1, 0, 1)], c.anchor, c.tense).year
     o = norm(g["ord"])
     last = calendar.monthrange(y, m)[1]
     day = last - 3 if o in ("last", "final") else min(last, 4 + 7 * ({"first": 0, "second": 1, "third": 2}.get(o, 3)))
@@ -501,7 +502,7 @@ def r_holiday(g, c: Ctx) -> Value | None:
     if c.anchor is None:
         return Value(f"XXXX-{rule[:2]}-{rule[3:5]}" if rule[2] == "-" else "XXXX-XX-XX", relative=True)
     cands = [x for x in (holiday_date(rule, c.anchor.year + o) for o in (-1, 0, 1)) if x]
-    best = closest(cands, c.anchor, c.tense())
+    best = closest_in_tense(cands, c.anchor, c.tense)
     return Value(best.isoformat(), relative=True, future=best > c.anchor)
 
 

@@ -433,3 +433,33 @@ def test_a_window_passed_over_for_a_false_friend_holds_none(text, which, data):
     end = data.draw(st.integers(start, len(text)))
     if not _may_hold(needs, lowered(text), start, end):
         assert pattern.search(text, start, end) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(anchor=st.dates(min_value=dt.date(2, 1, 1), max_value=dt.date(9998, 12, 31)),
+       month=st.integers(1, 12), day=st.integers(1, 31), tense=st.sampled_from(["future", "past", None]))
+def test_the_tense_is_asked_only_when_it_changes_the_closest_date(anchor, month, day, tense):
+    from builder.timex_calendar import closest, closest_in_tense, safe_date
+
+    cands = [x for x in (safe_date(anchor.year + o, month, day) for o in (-1, 0, 1)) if x]
+    if not cands:
+        return
+    asked = []
+
+    def tense_of():
+        asked.append(tense)
+        return tense
+
+    assert closest_in_tense(cands, anchor, tense_of) == closest(cands, anchor, tense)
+    if not asked:  # not asked: every tense reads the same date
+        assert len({closest(cands, anchor, t) for t in ("future", "past", None)}) == 1
+
+
+@given(anchor=st.dates(min_value=dt.date(2, 1, 1), max_value=dt.date(9998, 12, 31)))
+def test_the_anchors_own_weekday_is_the_anchor_in_either_tense(anchor):
+    from builder.timex_calendar import weekday_date
+
+    wd = anchor.isoweekday()
+    assert weekday_date(anchor, wd, "future") == weekday_date(anchor, wd, "past") == anchor
+    text = f"Talks are held on {anchor.strftime('%A')}."
+    assert [t.value for t in _tag(K, text, anchor)] == [anchor.isoformat()]
