@@ -127,7 +127,7 @@ def rules() -> dict:
         if pattern.startswith("(?i)"):
             pattern = "(?i:" + pattern[4:] + ")"
         re.compile(pattern)
-        tail = re.compile(item["tail"]) if item.get("tail") else None
+        tail = re.compile(_class_first(item["tail"])) if item.get("tail") else None
         needs = item.get("requires") or ()
         # One literal is looked for with "in" (a third of a pattern search's cost).
         literal = needs[0] if len(needs) == 1 else None
@@ -159,6 +159,25 @@ def _any_role_by_first_byte(patterns: list[str]) -> tuple[re.Pattern, ...]:
             compiled[chosen] = re.compile(factored(list(chosen)))
         out.append(compiled[chosen])
     return tuple(out)
+
+
+# A pattern that begins with a character class (or \d, \w, \s) repeated {n}, {n,m}
+# or {n,} times, n at least 1, neither lazy nor possessive: "\d{4}", "[a-z]{2,5}".
+_LEADING_REPEAT = re.compile(r"(\\[dDwWsS]|\[\^?\]?(?:\\.|[^\]\\])*\])\{([1-9]\d*)(,\d*)?\}(?![?+])")
+
+
+def _class_first(p: str) -> str:
+    r"""``p`` with a leading repeated class written as the class once, then repeated
+    one time fewer: "\d{4}x" becomes "\d\d{3}x", "\d{2,}" "\d\d{1,}" (the same
+    matches). A search for a pattern that begins with a repeat tries it at every
+    place; one that begins with a class skips to the characters of that class."""
+    m = _LEADING_REPEAT.match(p)
+    if not m:
+        return p
+    token, low, high = m.group(1), int(m.group(2)), m.group(3)
+    if high is not None and high != ",":
+        high = f",{int(high[1:]) - 1}"
+    return f"{token}{token}{{{low - 1}{high or ''}}}{p[m.end():]}"
 
 
 def _holds_any(literals: list[str]):
@@ -198,7 +217,6 @@ def is_caption(text: str) -> bool:
     r = rules()
     if r["caption_start"].match(text):
         return True
-    end = text[-CAPTION_TAIL:]
     last = text[-16:]
     for pattern, anchored, literal, requires, tail in r["caption_cues"]:
         if literal is not None and literal not in text:
@@ -207,7 +225,8 @@ def is_caption(text: str) -> bool:
             continue
         if tail is not None and not tail.search(last):
             continue
-        if (pattern.match(text) if anchored else pattern.search(end)):
+        # (the last CAPTION_TAIL characters are cut only here: most texts never get here)
+        if (pattern.match(text) if anchored else pattern.search(text[-CAPTION_TAIL:])):
             return True
     return False
 

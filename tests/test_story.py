@@ -555,3 +555,24 @@ def test_a_line_tried_against_the_rules_that_can_begin_with_its_first_character_
     assert bool(chosen.fullmatch(line)) == bool(r["any_role"].fullmatch(line))
     if line[0] < "\x80":
         assert r["any_role_ascii"][ord(line[0])] is chosen
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from([r"\d", r"\w", r"\s", r"\D", "[a-c]", "[^ab]", r"[\].]"]), st.integers(1, 4),
+       st.sampled_from([None, ",", ",4", ",6"]), st.sampled_from(["", "x", r"\.?\s*$", "$", "(?:1|a)"]),
+       st.text("ab c1x2.]\n", max_size=20))
+def test_a_leading_repeated_class_written_once_then_one_time_fewer_matches_the_same(token, low, high, rest, text):
+    pattern = f"{token}{{{low}{high or ''}}}{rest}"
+    rewritten = story_mod._class_first(pattern)
+    assert rewritten != pattern
+    for find in ("search", "match", "fullmatch"):
+        plain, fast = getattr(re.compile(pattern), find)(text), getattr(re.compile(rewritten), find)(text)
+        assert (plain and plain.span()) == (fast and fast.span()), (pattern, rewritten, find)
+
+
+def test_every_caption_tail_reads_the_same_written_class_first():
+    for item in RULES["caption_cues"]:
+        if item.get("tail"):
+            for example in item["examples"] + item.get("counter", []):
+                last = example[-16:]
+                assert bool(re.search(item["tail"], last)) == bool(re.search(story_mod._class_first(item["tail"]), last))
