@@ -444,11 +444,11 @@ def _tag(k: Knowledge, text: str, anchor: dt.date | None, remembered: dict | Non
             remembered[text] = tried
     # Second pass, in text order: anaphoric expressions take the latest date before them.
     out: list[Timex] = []
-    last_day: dt.date | None = None
+    days: list[str] = []  # the DATE and TIME values so far: the latest full day among them, read when asked
     last_value: str | None = None
     for i, (start, end, rule, groups, value) in enumerate(found):
         if value is None:
-            value = _resolve(k, scan, rule, groups, start, end, anchor, last_day, last_value,
+            value = _resolve(k, scan, rule, groups, start, end, anchor, _last_day(days), last_value,
                              lambda: _next_day(text, found, i))
             if value is None:
                 continue
@@ -457,12 +457,25 @@ def _tag(k: Knowledge, text: str, anchor: dt.date | None, remembered: dict | Non
                          value.relative, value.future))
         if typ == "DATE" and value.value[:1].isdigit():
             last_value = value.value
-        if typ in ("DATE", "TIME") and _DAY_VALUE.match(value.value):
-            try:
-                last_day = dt.date.fromisoformat(value.value[:10])
-            except ValueError:
-                pass
+        if typ in ("DATE", "TIME"):
+            days.append(value.value)
     return out
+
+
+def _last_day(days: list[str]) -> dt.date | None:
+    """The day of the latest value of ``days`` that begins with a valid YYYY-MM-DD, or None.
+    (Read only for an anaphoric expression, which few texts hold, rather than after every
+    date; the values before it are dropped, so that each is read at most once or twice.)"""
+    for j in range(len(days) - 1, -1, -1):
+        if _DAY_VALUE.match(days[j]):
+            try:
+                day = dt.date.fromisoformat(days[j][:10])
+            except ValueError:
+                continue
+            del days[:j]
+            return day
+    days.clear()
+    return None
 
 
 def _replay(tried: list, first_pass) -> list | None:

@@ -463,3 +463,22 @@ def test_the_anchors_own_weekday_is_the_anchor_in_either_tense(anchor):
     assert weekday_date(anchor, wd, "future") == weekday_date(anchor, wd, "past") == anchor
     text = f"Talks are held on {anchor.strftime('%A')}."
     assert [t.value for t in _tag(K, text, anchor)] == [anchor.isoformat()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(steps=st.lists(st.tuples(st.sampled_from(["2025-05-20", "2025-02-30", "2025-05", "XXXX-XX-XX", "2024-12-31T10:00",
+                                                "PRESENT_REF", "2025-13-01", "1999-01-01TMO"]), st.booleans())))
+def test_the_latest_day_read_when_asked_is_the_one_read_after_every_date(steps):
+    from builder.timex import _DAY_VALUE, _last_day
+
+    days, eager = [], None
+    for value, ask in steps:
+        if ask:
+            assert _last_day(days) == eager
+        days.append(value)
+        if _DAY_VALUE.match(value):  # as the tagger read it after every date
+            try:
+                eager = dt.date.fromisoformat(value[:10])
+            except ValueError:
+                pass
+    assert _last_day(days) == eager
