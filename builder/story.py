@@ -116,11 +116,18 @@ def rules() -> dict:
     out["max_words"] = max(w for _, w in roles.values())
     # Most lines match no rule: this one pattern, the rules grouped by their first
     # letters (alternation.factored), says so faster than trying each rule in turn.
-    every = [item["pattern"] for key in _GROUP for item in data[key]]
-    out["any_role"] = re.compile(factored(every))
-    out["any_role_at"] = _any_role_by_first_byte(every)
-    # The same for a line's first character when it is ASCII, indexed by the character.
-    out["any_role_ascii"] = tuple(out["any_role_at"][shadow(chr(o))[1]] for o in range(128))
+    every = [(item["pattern"], int(item.get("max_words", 8))) for key in _GROUP for item in data[key]]
+    out["any_role"] = re.compile(factored([p for p, _ in every]))
+    # A line of w words gets a mark only from a rule that allows w words (the first
+    # rule it matches must), so it is first asked about those rules alone, and only
+    # about those that can begin with its first character: for each w, a table by
+    # the shadow byte of that character and one by the character when it is ASCII.
+    compiled: dict[tuple[str, ...], re.Pattern] = {}
+    by_words = []
+    for w in range(min(out["max_words"], MARKER_WORDS) + 1):
+        at = _any_role_by_first_byte([p for p, limit in every if limit >= w], compiled)
+        by_words.append((at, tuple(at[shadow(chr(o))[1]] for o in range(128))))
+    out["any_role_by_words"] = by_words
     cues, starts = [], []
     for item in data.get("caption_cues") or []:
         pattern = item["pattern"].replace("{MONTH}", "(?i:" + month + ")")
@@ -143,15 +150,16 @@ def rules() -> dict:
     return out
 
 
-def _any_role_by_first_byte(patterns: list[str]) -> tuple[re.Pattern, ...]:
+def _any_role_by_first_byte(patterns: list[str], compiled: dict[tuple[str, ...], re.Pattern]
+                            ) -> tuple[re.Pattern, ...]:
     """For each byte ``b``, ``any_role`` without the alternatives that cannot begin
     with a character whose shadow is ``b`` (alternation.first_bytes); those whose
     first character is unknown (".{0,60}newsletter") stay in every one. At the
     start of a line the engine tries every alternative of ``any_role`` that does
     not begin with a letter; the ones left out here would fail there, so a line
-    fully matches the same."""
+    fully matches the same. ``compiled`` keeps the patterns made for each choice
+    of alternatives (many bytes, and calls, share one)."""
     starts = [(a, first_bytes(a)) for p in patterns for a in split_alternatives(p)]
-    compiled: dict[tuple[str, ...], re.Pattern] = {}
     out = []
     for byte in range(256):
         chosen = tuple(a for a, first in starts if first is None or byte in first)
@@ -397,8 +405,7 @@ def _marks(units: list[_Unit], R: dict) -> list[str]:
     """Each unit's role by the line rules (boilerplate.yaml): "ticker", "panel",
     "end", "aside", "inline", or "" for none. One loop, no call per unit: it
     runs for every line of every article."""
-    line_roles, long_roles, roles = R["line_roles"], R["long_line_roles"], R["roles"]
-    any_role_at, ascii_at = R["any_role_at"], R["any_role_ascii"]
+    line_roles, long_roles, roles, by_words = R["line_roles"], R["long_line_roles"], R["roles"], R["any_role_by_words"]
     most = min(R["max_words"], MARKER_WORDS)
     marks = []
     for u in units:
@@ -406,13 +413,15 @@ def _marks(units: list[_Unit], R: dict) -> list[str]:
         mark = ""
         if words <= most and not (u.heading and u.heading <= 2 and words > 4):
             line = u.text.lower().rstrip(_TRAIL_CHARS)    # as the rules see it
-            if line and (ascii_at[ord(line[0])] if line[0] < "\x80" else any_role_at[shadow(line[0])[1]]
-                         ).fullmatch(line):
-                m = (line_roles if words <= 8 else long_roles).fullmatch(line)
-                if m:
-                    role, limit = roles[m.lastgroup]
-                    if words <= limit:
-                        mark = role
+            if line:
+                at, ascii_at = by_words[words]     # the rules that could mark it
+                first = line[0]
+                if (ascii_at[ord(first)] if first < "\x80" else at[shadow(first)[1]]).fullmatch(line):
+                    m = (line_roles if words <= 8 else long_roles).fullmatch(line)
+                    if m:
+                        role, limit = roles[m.lastgroup]
+                        if words <= limit:
+                            mark = role
         marks.append(mark)
     return marks
 

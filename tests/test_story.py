@@ -547,14 +547,16 @@ _RULE_LINES = [story_mod._norm(example) for section in LINE_SECTIONS for rule in
                  st.tuples(st.text("©(“«à0123456789_-*=•. ", max_size=3), st.sampled_from(_RULE_LINES),
                            st.sampled_from(["", " newsletter", "s", " by jo doe"])).map("".join),
                  st.text(max_size=40)))
-def test_a_line_tried_against_the_rules_that_can_begin_with_its_first_character_matches_as_against_all(line):
+def test_a_line_matches_the_rules_for_its_words_and_first_character_as_it_matches_those_rules_plainly(line):
     r = story_mod.rules()
     if not line:
         return
-    chosen = r["any_role_at"][story_mod.shadow(line[0])[1]]
-    assert bool(chosen.fullmatch(line)) == bool(r["any_role"].fullmatch(line))
-    if line[0] < "\x80":
-        assert r["any_role_ascii"][ord(line[0])] is chosen
+    rules = [(rule["pattern"], rule.get("max_words", 8)) for section in LINE_SECTIONS for rule in RULES[section]]
+    for words, (at, ascii_at) in enumerate(r["any_role_by_words"]):
+        chosen = at[story_mod.shadow(line[0])[1]]
+        assert bool(chosen.fullmatch(line)) == any(re.fullmatch(p, line) for p, limit in rules if limit >= words)
+        if line[0] < "\x80":
+            assert ascii_at[ord(line[0])] is chosen
 
 
 @settings(max_examples=400, deadline=None)
