@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 
 from . import sources
-from .alternation import factored, first_bytes, shadow, split_alternatives
+from .alternation import _close, factored, first_bytes, shadow, split_alternatives
 from .story_text import _md_units, _txt_units
 from .story_units import _CLOSERS_SPACE, _TOKEN, _TRAIL_CHARS, _Unit, _norm
 from .yamlio import word_list
@@ -122,11 +122,13 @@ def rules() -> dict:
     # rule it matches must), so it is first asked about those rules alone, and only
     # about those that can begin with its first character: for each w, a table by
     # the shadow byte of that character and one by the character when it is ASCII.
+    # None where no rule can begin with the character: the line is not even lowered.
     compiled: dict[tuple[str, ...], re.Pattern] = {}
     by_words = []
     for w in range(min(out["max_words"], MARKER_WORDS) + 1):
         at = _any_role_by_first_byte([p for p, limit in every if limit >= w], compiled)
-        by_words.append((at, tuple(at[shadow(chr(o))[1]] for o in range(128))))
+        # indexed by the line's first character before lowering (ASCII lowers to one character)
+        by_words.append((at, tuple(at[shadow(chr(o).lower())[1]] for o in range(128))))
     out["any_role_by_words"] = by_words
     cues, starts = [], []
     for item in data.get("caption_cues") or []:
@@ -159,19 +161,23 @@ def _any_role_by_first_byte(patterns: list[str], compiled: dict[tuple[str, ...],
     not begin with a letter; the ones left out here would fail there, so a line
     fully matches the same. ``compiled`` keeps the patterns made for each choice
     of alternatives (many bytes, and calls, share one)."""
-    starts = [(a, first_bytes(a)) for p in patterns for a in split_alternatives(p)]
+    starts = [(b, first_bytes(b)) for p in patterns for a in split_alternatives(p) for b in _spread(a)]
     out = []
     for byte in range(256):
         chosen = tuple(a for a, first in starts if first is None or byte in first)
+        if not chosen:
+            out.append(None)
+            continue
         if chosen not in compiled:
             compiled[chosen] = re.compile(factored(list(chosen)))
         out.append(compiled[chosen])
     return tuple(out)
 
 
-# A pattern that begins with a character class (or \d, \w, \s) repeated {n}, {n,m}
+# A pattern that begins with a character, a class (or \d, \w, \s) repeated {n}, {n,m}
 # or {n,} times, n at least 1, neither lazy nor possessive: "\d{4}", "[a-z]{2,5}".
-_LEADING_REPEAT = re.compile(r"(\\[dDwWsS]|\[\^?\]?(?:\\.|[^\]\\])*\])\{([1-9]\d*)(,\d*)?\}(?![?+])")
+_LEADING_REPEAT = re.compile(r"(\\[dDwWsS]|\\[^A-Za-z0-9]|[^\\\[\](){}|.*+?^$]|\[\^?\]?(?:\\.|[^\]\\])*\])"
+                             r"\{([1-9]\d*)(,\d*)?\}(?![?+])")
 
 
 def _class_first(p: str) -> str:
@@ -186,6 +192,21 @@ def _class_first(p: str) -> str:
     if high is not None and high != ",":
         high = f",{int(high[1:]) - 1}"
     return f"{token}{token}{{{low - 1}{high or ''}}}{p[m.end():]}"
+
+
+def _spread(p: str) -> list[str]:
+    """Alternatives that together match what ``p`` matches, written so that
+    alternation.first_bytes can tell how they begin: a leading repeat with the
+    repeated character first (``_class_first``: "_{3,}" as "__{2,}"), a leading
+    optional group spread out ("(?:additional )?reporting" as "(?:additional )reporting"
+    and "reporting")."""
+    p = _class_first(p)
+    if p.startswith("(?:"):
+        close = _close(p)
+        if p[close + 1:close + 2] == "?" and p[close + 2:close + 3] not in ("?", "+"):
+            rest = p[close + 2:]
+            return _spread(p[:close + 1] + rest) + _spread(rest) if rest else [p]
+    return [p]
 
 
 def _holds_any(literals: list[str]):
@@ -412,11 +433,16 @@ def _marks(units: list[_Unit], R: dict) -> list[str]:
         words = u.words
         mark = ""
         if words <= most and not (u.heading and u.heading <= 2 and words > 4):
-            line = u.text.lower().rstrip(_TRAIL_CHARS)    # as the rules see it
+            # the rules that could mark it: by its first character, lowered, when it is
+            # ASCII (None: no rule can begin so); else once the line is lowered
+            at, ascii_at = by_words[words]
+            first = u.text[:1]
+            rule = ascii_at[ord(first)] if "" < first < "\x80" else at
+            line = u.text.lower().rstrip(_TRAIL_CHARS) if rule is not None else ""   # as the rules see it
             if line:
-                at, ascii_at = by_words[words]     # the rules that could mark it
-                first = line[0]
-                if (ascii_at[ord(first)] if first < "\x80" else at[shadow(first)[1]]).fullmatch(line):
+                if rule is at:
+                    rule = at[shadow(line[0])[1]]
+                if rule is not None and rule.fullmatch(line):
                     m = (line_roles if words <= 8 else long_roles).fullmatch(line)
                     if m:
                         role, limit = roles[m.lastgroup]
