@@ -114,15 +114,14 @@ def rules() -> dict:
     out["long_line_roles"] = re.compile("|".join(long_named) or "(?!)")
     out["roles"] = roles
     out["max_words"] = max(w for _, w in roles.values())
-    # Most lines match no rule: this one pattern, the rules grouped by their first
-    # letters (alternation.factored), says so faster than trying each rule in turn.
+    # Most lines match no rule: a pattern of the rules grouped by their first letters
+    # (alternation.factored) says so faster than line_roles, which tries each rule
+    # in turn. A line of w words gets a mark only from a rule that allows w words
+    # (the first rule it matches must), so it is asked about those rules alone, and
+    # only about those that can begin with its first character: for each w, a table
+    # by the shadow byte of that character and one by the character when it is
+    # ASCII; None where no rule can begin with it (the line is not even lowered).
     every = [(item["pattern"], int(item.get("max_words", 8))) for key in _GROUP for item in data[key]]
-    out["any_role"] = re.compile(factored([p for p, _ in every]))
-    # A line of w words gets a mark only from a rule that allows w words (the first
-    # rule it matches must), so it is first asked about those rules alone, and only
-    # about those that can begin with its first character: for each w, a table by
-    # the shadow byte of that character and one by the character when it is ASCII.
-    # None where no rule can begin with the character: the line is not even lowered.
     compiled: dict[tuple[str, ...], re.Pattern] = {}
     by_words = []
     for w in range(min(out["max_words"], MARKER_WORDS) + 1):
@@ -153,13 +152,13 @@ def rules() -> dict:
 
 
 def _any_role_by_first_byte(patterns: list[str], compiled: dict[tuple[str, ...], re.Pattern]
-                            ) -> tuple[re.Pattern, ...]:
-    """For each byte ``b``, ``any_role`` without the alternatives that cannot begin
-    with a character whose shadow is ``b`` (alternation.first_bytes); those whose
-    first character is unknown (".{0,60}newsletter") stay in every one. At the
-    start of a line the engine tries every alternative of ``any_role`` that does
-    not begin with a letter; the ones left out here would fail there, so a line
-    fully matches the same. ``compiled`` keeps the patterns made for each choice
+                            ) -> tuple[re.Pattern | None, ...]:
+    """For each byte ``b``, the alternatives of ``patterns`` that can begin with a
+    character whose shadow is ``b`` (alternation.first_bytes), as one factored
+    pattern, or None when there is none; those whose first character is unknown
+    (".{0,60}newsletter") are in every one. At the start of a line the engine tries
+    every alternative that does not begin with a letter; the ones left out here
+    would fail there, so a line fully matches the same. ``compiled`` keeps the patterns made for each choice
     of alternatives (many bytes, and calls, share one)."""
     starts = [(b, first_bytes(b)) for p in patterns for a in split_alternatives(p) for b in _spread(a)]
     out = []
