@@ -178,9 +178,11 @@ BACK = 4     # and in words ("the end of last year")
 # pattern that starts with a character class lets the engine skip to the digits.)
 _NUMBER_NEXT = re.compile(r"(\d\d*(?:[.,]\d+)*)(?=[^\S\n]*([a-z]+|\d+|[^\s\d]))?")
 # Up to four words before a position, read in the reversed text (so that one match finds them).
-# (A word may end in digits: "Q3", read backwards "3q".)
-_BACK_WORDS = re.compile(r"[^a-z0-9\n]*(\d*[a-z]+)?(?:[^a-z0-9\n]+(\d*[a-z]+))?(?:[^a-z0-9\n]+(\d*[a-z]+))?"
-                         r"(?:[^a-z0-9\n]+(\d*[a-z]+))?")
+# (A word may end in digits: "Q3", read backwards "3q"; a number counts as a word, so that
+# "every" is read before "2 Mondays".)
+_WORD_BACK = r"(\d*[a-z]+|\d+)"
+_BACK_WORDS = re.compile(rf"[^a-z0-9\n]*{_WORD_BACK}?(?:[^a-z0-9\n]+{_WORD_BACK})?(?:[^a-z0-9\n]+{_WORD_BACK})?"
+                         rf"(?:[^a-z0-9\n]+{_WORD_BACK})?")
 # The first two tokens at a position: words, numbers (3.5 and 1,000 are one) or single marks.
 _TWO_TOKENS = re.compile(r"(?:(\d+(?:[.,]\d+)*)|([a-z]+|\S))[^\S\n]*([a-z]+|\d+|[^\s])?")
 _LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))  # a-z kept, all else a space
