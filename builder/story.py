@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 
 from . import sources
-from .alternation import _close, factored, first_bytes, shadow, split_alternatives
+from .alternation import factored
 from .story_text import _md_units, _txt_units
 from .story_units import _CLOSERS_SPACE, _TOKEN, _TRAIL_CHARS, _Unit, _norm
 from .yamlio import word_list
@@ -114,21 +114,9 @@ def rules() -> dict:
     out["long_line_roles"] = re.compile("|".join(long_named) or "(?!)")
     out["roles"] = roles
     out["max_words"] = max(w for _, w in roles.values())
-    # Most lines match no rule: a pattern of the rules grouped by their first letters
-    # (alternation.factored) says so faster than line_roles, which tries each rule
-    # in turn. A line of w words gets a mark only from a rule that allows w words
-    # (the first rule it matches must), so it is asked about those rules alone, and
-    # only about those that can begin with its first character: for each w, a table
-    # by the shadow byte of that character and one by the character when it is
-    # ASCII; None where no rule can begin with it (the line is not even lowered).
-    every = [(item["pattern"], int(item.get("max_words", 8))) for key in _GROUP for item in data[key]]
-    compiled: dict[tuple[str, ...], re.Pattern] = {}
-    by_words = []
-    for w in range(min(out["max_words"], MARKER_WORDS) + 1):
-        at = _any_role_by_first_byte([p for p, limit in every if limit >= w], compiled)
-        # indexed by the line's first character before lowering (ASCII lowers to one character)
-        by_words.append((at, tuple(at[shadow(chr(o).lower())[1]] for o in range(128))))
-    out["any_role_by_words"] = by_words
+    # Most lines match no rule: this one pattern, the rules grouped by their first
+    # letters (alternation.factored), says so faster than trying each rule in turn.
+    out["any_role"] = re.compile(factored([item["pattern"] for key in _GROUP for item in data[key]]))
     cues, starts = [], []
     for item in data.get("caption_cues") or []:
         pattern = item["pattern"].replace("{MONTH}", "(?i:" + month + ")")
@@ -151,32 +139,9 @@ def rules() -> dict:
     return out
 
 
-def _any_role_by_first_byte(patterns: list[str], compiled: dict[tuple[str, ...], re.Pattern]
-                            ) -> tuple[re.Pattern | None, ...]:
-    """For each byte ``b``, the alternatives of ``patterns`` that can begin with a
-    character whose shadow is ``b`` (alternation.first_bytes), as one factored
-    pattern, or None when there is none; those whose first character is unknown
-    (".{0,60}newsletter") are in every one. At the start of a line the engine tries
-    every alternative that does not begin with a letter; the ones left out here
-    would fail there, so a line fully matches the same. ``compiled`` keeps the patterns made for each choice
-    of alternatives (many bytes, and calls, share one)."""
-    starts = [(b, first_bytes(b)) for p in patterns for a in split_alternatives(p) for b in _spread(a)]
-    out = []
-    for byte in range(256):
-        chosen = tuple(a for a, first in starts if first is None or byte in first)
-        if not chosen:
-            out.append(None)
-            continue
-        if chosen not in compiled:
-            compiled[chosen] = re.compile(factored(list(chosen)))
-        out.append(compiled[chosen])
-    return tuple(out)
-
-
-# A pattern that begins with a character, a class (or \d, \w, \s) repeated {n}, {n,m}
+# A pattern that begins with a character class (or \d, \w, \s) repeated {n}, {n,m}
 # or {n,} times, n at least 1, neither lazy nor possessive: "\d{4}", "[a-z]{2,5}".
-_LEADING_REPEAT = re.compile(r"(\\[dDwWsS]|\\[^A-Za-z0-9]|[^\\\[\](){}|.*+?^$]|\[\^?\]?(?:\\.|[^\]\\])*\])"
-                             r"\{([1-9]\d*)(,\d*)?\}(?![?+])")
+_LEADING_REPEAT = re.compile(r"(\\[dDwWsS]|\[\^?\]?(?:\\.|[^\]\\])*\])\{([1-9]\d*)(,\d*)?\}(?![?+])")
 
 
 def _class_first(p: str) -> str:
@@ -191,21 +156,6 @@ def _class_first(p: str) -> str:
     if high is not None and high != ",":
         high = f",{int(high[1:]) - 1}"
     return f"{token}{token}{{{low - 1}{high or ''}}}{p[m.end():]}"
-
-
-def _spread(p: str) -> list[str]:
-    """Alternatives that together match what ``p`` matches, written so that
-    alternation.first_bytes can tell how they begin: a leading repeat with the
-    repeated character first (``_class_first``: "_{3,}" as "__{2,}"), a leading
-    optional group spread out ("(?:additional )?reporting" as "(?:additional )reporting"
-    and "reporting")."""
-    p = _class_first(p)
-    if p.startswith("(?:"):
-        close = _close(p)
-        if p[close + 1:close + 2] == "?" and p[close + 2:close + 3] not in ("?", "+"):
-            rest = p[close + 2:]
-            return _spread(p[:close + 1] + rest) + _spread(rest) if rest else [p]
-    return [p]
 
 
 def _holds_any(literals: list[str]):
@@ -425,28 +375,20 @@ def _marks(units: list[_Unit], R: dict) -> list[str]:
     """Each unit's role by the line rules (boilerplate.yaml): "ticker", "panel",
     "end", "aside", "inline", or "" for none. One loop, no call per unit: it
     runs for every line of every article."""
-    line_roles, long_roles, roles, by_words = R["line_roles"], R["long_line_roles"], R["roles"], R["any_role_by_words"]
+    line_roles, long_roles, roles, any_role = R["line_roles"], R["long_line_roles"], R["roles"], R["any_role"]
     most = min(R["max_words"], MARKER_WORDS)
     marks = []
     for u in units:
         words = u.words
         mark = ""
         if words <= most and not (u.heading and u.heading <= 2 and words > 4):
-            # the rules that could mark it: by its first character, lowered, when it is
-            # ASCII (None: no rule can begin so); else once the line is lowered
-            at, ascii_at = by_words[words]
-            first = u.text[:1]
-            rule = ascii_at[ord(first)] if "" < first < "\x80" else at
-            line = u.text.lower().rstrip(_TRAIL_CHARS) if rule is not None else ""   # as the rules see it
-            if line:
-                if rule is at:
-                    rule = at[shadow(line[0])[1]]
-                if rule is not None and rule.fullmatch(line):
-                    m = (line_roles if words <= 8 else long_roles).fullmatch(line)
-                    if m:
-                        role, limit = roles[m.lastgroup]
-                        if words <= limit:
-                            mark = role
+            line = u.text.lower().rstrip(_TRAIL_CHARS)    # as the rules see it
+            if line and any_role.fullmatch(line):
+                m = (line_roles if words <= 8 else long_roles).fullmatch(line)
+                if m:
+                    role, limit = roles[m.lastgroup]
+                    if words <= limit:
+                        mark = role
         marks.append(mark)
     return marks
 

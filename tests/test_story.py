@@ -538,34 +538,11 @@ def test_odd_spaces_in_a_text_line_become_one_space(lines):
             assert not any(ws in unit.text for ws in ("  ", "\t", "\u00a0", "\u2009"))
 
 
-_RULE_LINES = [story_mod._norm(example) for section in LINE_SECTIONS for rule in RULES[section]
-               for example in rule.get("examples", []) + rule.get("counter", [])]
-
-
 @settings(max_examples=400, deadline=None)
-@given(st.one_of(st.sampled_from(_RULE_LINES),
-                 st.tuples(st.text("©(“«à0123456789_-*=•. ", max_size=3), st.sampled_from(_RULE_LINES),
-                           st.sampled_from(["", " newsletter", "s", " by jo doe"])).map("".join),
-                 st.text(max_size=40)))
-def test_a_line_matches_the_rules_for_its_words_and_first_character_as_it_matches_those_rules_plainly(line):
-    r = story_mod.rules()
-    if not line:
-        return
-    rules = [(rule["pattern"], rule.get("max_words", 8)) for section in LINE_SECTIONS for rule in RULES[section]]
-    low = line.lower()
-    for words, (at, ascii_at) in enumerate(r["any_role_by_words"]):
-        chosen = at[story_mod.shadow(low[0])[1]]
-        assert (chosen is not None and bool(chosen.fullmatch(low))) == \
-            any(re.fullmatch(p, low) for p, limit in rules if limit >= words)
-        if line[0] < "\x80":   # the table by the character before lowering
-            assert ascii_at[ord(line[0])] is chosen
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.sampled_from([r"\d", r"\w", r"\s", r"\D", "[a-c]", "[^ab]", r"[\].]", "_", "a", r"\*", r"\."]), st.integers(1, 4),
+@given(st.sampled_from([r"\d", r"\w", r"\s", r"\D", "[a-c]", "[^ab]", r"[\].]"]), st.integers(1, 4),
        st.sampled_from([None, ",", ",4", ",6"]), st.sampled_from(["", "x", r"\.?\s*$", "$", "(?:1|a)"]),
        st.text("ab c1x2.]\n", max_size=20))
-def test_a_leading_repeated_character_or_class_written_once_then_one_time_fewer_matches_the_same(token, low, high, rest, text):
+def test_a_leading_repeated_class_written_once_then_one_time_fewer_matches_the_same(token, low, high, rest, text):
     pattern = f"{token}{{{low}{high or ''}}}{rest}"
     rewritten = story_mod._class_first(pattern)
     assert rewritten != pattern
@@ -580,35 +557,3 @@ def test_every_caption_tail_reads_the_same_written_class_first():
             for example in item["examples"] + item.get("counter", []):
                 last = example[-16:]
                 assert bool(re.search(item["tail"], last)) == bool(re.search(story_mod._class_first(item["tail"]), last))
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(["(?:ab )?", "(?:a|b)?", "(?:a(?:b)?)?", "_{2,}", "a", "b", " ", "(?:a|b c)", "c?"]),
-                min_size=1, max_size=4).map("".join),
-       st.text("ab c_", max_size=8))
-def test_a_rule_spread_into_alternatives_that_say_how_they_begin_matches_what_it_matched(pattern, text):
-    spread = story_mod._spread(pattern)
-    assert bool(re.fullmatch(pattern, text)) == any(re.fullmatch(p, text) for p in spread)
-
-
-_RULE_EXAMPLES = [example for section in LINE_SECTIONS for rule in RULES[section]
-                  for example in rule.get("examples", []) + rule.get("counter", [])]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(st.sampled_from(_RULE_EXAMPLES), st.sampled_from(_LINES),
-                          st.text("Ab c.:©“_*É", min_size=1, max_size=12)), min_size=1, max_size=12))
-def test_lines_are_marked_as_the_first_rule_for_their_length_they_match_says(lines):
-    from builder.story_text import _txt_units
-    r = story_mod.rules()
-    units = _txt_units("\n\n".join(lines), 1)
-    expected = []
-    for u in units:
-        mark = ""
-        if u.words <= min(r["max_words"], story_mod.MARKER_WORDS) and not (u.heading and u.heading <= 2 and u.words > 4):
-            roles = r["line_roles"] if u.words <= 8 else r["long_line_roles"]
-            m = roles.fullmatch(u.text.lower().rstrip(story_mod._TRAIL_CHARS))
-            if m and u.words <= r["roles"][m.lastgroup][1]:
-                mark = r["roles"][m.lastgroup][0]
-        expected.append(mark)
-    assert story_mod._marks(units, r) == expected
