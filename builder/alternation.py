@@ -7,10 +7,16 @@ another letter there, so the same alternatives grouped by their first letters,
 as a trie ("Ukrain(?:e|ian)"), cost a handful of tries instead. The patterns
 built here match the same texts as the plain alternations they come from.
 
-- ``NameFinder``: literal names as whole words, longest first.
+- ``NameFinder``: literal names as whole words, longest first; ``CapitalisedNames``
+  the same for the few people of one article, without compiling a pattern.
 - ``factored``: regular expressions (the trigger phrases of events.yaml)
   regrouped by their leading letters, for finding *where* one of them starts;
   ``Located`` then asks the original pattern what matched there.
+- ``shadow``, ``word_starts``, ``first_bytes``: a byte copy of a text in which
+  word starts are easy to find, the literal beginnings of patterns to look for
+  in it, and the first characters a pattern can begin with.
+- ``lowered``: a text in lower case with its offsets kept; ``letter_first``:
+  a pattern that begins with ``\b`` written to begin with its letter.
 """
 from __future__ import annotations
 
