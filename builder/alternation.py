@@ -16,7 +16,7 @@ built here match the same texts as the plain alternations they come from.
   word starts are easy to find, the literal beginnings of patterns to look for
   in it, and the first characters a pattern can begin with.
 - ``lowered``: a text in lower case with its offsets kept; ``letter_first``:
-  a pattern that begins with ``\b`` written to begin with its letter.
+  a pattern that begins with ``\\b`` written to begin with its letter.
 """
 from __future__ import annotations
 
