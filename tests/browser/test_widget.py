@@ -248,15 +248,20 @@ def test_open_attribute_opens_the_named_event(visit, widget_host, widget_data):
 SANDBOX = "allow-scripts allow-popups allow-top-navigation-by-user-activation"
 
 
+def iframe_page(widget_host, path, title, src, width, height, heading=""):
+    """A page on the host's origin that holds the iframe form in the sandbox we document."""
+    return widget_host.page(
+        path,
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head><body>{heading}'
+        f'<iframe title="Timeline" src="{src}" sandbox="{SANDBOX}" width="{width}" height="{height}"></iframe>'
+        "</body></html>",
+    )
+
+
 def test_iframe_form_in_a_sandbox_filters_deep_links_and_opens_links_on_top(visit, widget_host, widget_data):
     target = "2025-03-18-second-call"
     src = f"{widget_data.url}/embed/?actor=Vladimir%20Putin&theme=dark#{target}"
-    url = widget_host.page(
-        "/iframe.html",
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>iframe host</title></head><body>'
-        f'<h1>iframe host</h1><iframe title="Timeline" src="{src}" sandbox="{SANDBOX}" width="900" height="620"></iframe>'
-        "</body></html>",
-    )
+    url = iframe_page(widget_host, "/iframe.html", "iframe host", src, 900, 620, heading="<h1>iframe host</h1>")
     v = visit(width=1000, height=800)
     v.page.goto(url)
     frame = v.page.frame_locator("iframe")
@@ -417,12 +422,7 @@ def test_mouse_wheel_scrolls_along_the_horizontal_axis(visit, widget_host, widge
 def test_iframe_form_says_where_to_go_when_its_scripts_cannot_load(visit, widget_host, widget_data, tmp_path):
     """A sandboxed frame fetches module scripts with CORS; from a server that does not send
     Access-Control-Allow-Origin the frame shows a link to the site, not a blank box."""
-    url = widget_host.page(
-        "/iframe-no-cors.html",
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>no CORS</title></head><body>'
-        f'<iframe title="Timeline" src="{widget_data.url}/embed/index.html" sandbox="{SANDBOX}" width="700" height="300"></iframe>'
-        "</body></html>",
-    )
+    url = iframe_page(widget_host, "/iframe-no-cors.html", "no CORS", f"{widget_data.url}/embed/index.html", 700, 300)
     v = visit(width=800, height=400)
     v.context.route("**/embed/frame.js", lambda route: route.abort())  # as a CORS failure would
     v.page.goto(url)
